@@ -1,0 +1,183 @@
+"""Benchmark plexsim at scale: start-up, first page, a full paged listing, with raw HTTP and with plexapi.
+
+Starts `python -m plexsim serve --scale N` as a separate process (as a user would), measures, stops it,
+and writes JSON. Goals from the issue: start < 30 s, first page < 100 ms, full paged listing < 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "bench-token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def start_server(scale: int, port: int) -> tuple[subprocess.Popen[bytes], float]:
+    """Start the simulator and return it with the seconds until it answered `/identity`."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "plexsim",
+            "serve",
+            "--port",
+            str(port),
+            "--scale",
+            str(scale),
+            "--token",
+            TOKEN,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}/identity"
+    while True:
+        if proc.poll() is not None:
+            raise SystemExit(f"plexsim exited early: {proc.stderr.read().decode() if proc.stderr else ''}")
+        try:
+            if requests.get(url, headers={"X-Plex-Token": TOKEN}, timeout=1).ok:
+                return proc, time.perf_counter() - started
+        except requests.ConnectionError:
+            time.sleep(0.05)
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def timed_get(session: requests.Session, url: str, start: int, size: int) -> tuple[float, int, int]:
+    headers = {"X-Plex-Container-Start": str(start), "X-Plex-Container-Size": str(size)}
+    began = time.perf_counter()
+    answer = session.get(url, headers=headers, timeout=60)
+    elapsed = time.perf_counter() - began
+    answer.raise_for_status()
+    text = answer.text
+    total = int(text.split('totalSize="', 1)[1].split('"', 1)[0])
+    return elapsed, total, text.count("<Video ")
+
+
+def paged_listing(base: str, page_size: int) -> dict[str, Any]:
+    """Page through every movie as plexapi and Kometa do: same query, moving X-Plex-Container-Start."""
+    session = requests.Session()
+    session.headers["X-Plex-Token"] = TOKEN
+    url = f"{base}/library/sections/1/all?includeGuids=1&type=1"
+    began = time.perf_counter()
+    start, seen, total, pages = 0, 0, None, []
+    while total is None or start < total:
+        elapsed, total, count = timed_get(session, url, start, page_size)
+        pages.append(elapsed)
+        seen += count
+        start += page_size
+    return {
+        "page_size": page_size,
+        "pages": len(pages),
+        "items": seen,
+        "total_seconds": round(time.perf_counter() - began, 3),
+        "page_median_ms": round(statistics.median(pages) * 1000, 2),
+        "page_max_ms": round(max(pages) * 1000, 2),
+    }
+
+
+def first_page(base: str) -> dict[str, Any]:
+    session = requests.Session()
+    session.headers["X-Plex-Token"] = TOKEN
+    url = f"{base}/library/sections/1/all?includeGuids=1&type=1"
+    cold, total, _ = timed_get(session, url, 0, 100)
+    warm = [timed_get(session, url, 0, 100)[0] for _ in range(20)]
+    filtered_url = f"{base}/library/sections/1/all?type=1&sort=year:desc&year%3E%3E=1990&resolution=4k"
+    filtered = timed_get(session, filtered_url, 0, 100)[0]
+    return {
+        "total_size": total,
+        "cold_ms": round(cold * 1000, 2),
+        "warm_median_ms": round(statistics.median(warm) * 1000, 2),
+        "filtered_sorted_cold_ms": round(filtered * 1000, 2),
+    }
+
+
+def plexapi_listing(base: str) -> dict[str, Any]:
+    from plexapi.server import PlexServer
+
+    began = time.perf_counter()
+    movies = PlexServer(base, TOKEN).library.section("Movies")
+    items = movies.all()
+    return {"items": len(items), "total_seconds": round(time.perf_counter() - began, 3)}
+
+
+def run(scale: int) -> dict[str, Any]:
+    port = free_port()
+    proc, startup = start_server(scale, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        result: dict[str, Any] = {
+            "startup_seconds": round(startup, 3),
+            "first_page": first_page(base),
+            "paged_listing_100": paged_listing(base, 100),
+            "paged_listing_1000": paged_listing(base, 1000),
+            "plexapi_all": plexapi_listing(base),
+            "server_peak_rss_mb": peak_rss_mb(proc.pid),
+        }
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    listing = result["paged_listing_100"]
+    result["goals"] = {
+        "startup_under_30s": result["startup_seconds"] < 30,
+        "first_page_under_100ms": result["first_page"]["cold_ms"] < 100,
+        "full_paged_listing_under_10s": listing["total_seconds"] < 10,
+        "every_item_listed": listing["items"] == scale,
+    }
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=int, default=50_000)
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "plexsim.json")
+    args = parser.parse_args()
+    result = {
+        "benchmark": "plexsim",
+        "scale": args.scale,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        **run(args.scale),
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+    return 0 if all(result["goals"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

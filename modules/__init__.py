@@ -1,0 +1,1 @@
+"""The Kometa-compatible engine."""

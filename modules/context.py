@@ -1,0 +1,86 @@
+"""What the engine knows about one library during a run: the listing (read once), collections, hubs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from modules.plex import PlexCollection, PlexGateway, PlexItem, Section, item_from_xml
+
+DETAIL_BATCH = 100  # rating keys per `/library/metadata/{k1,k2,...}` request
+
+
+@dataclass
+class LibraryContext:
+    """One library's Plex state, read once per run and kept current as the engine writes."""
+
+    gateway: PlexGateway
+    section: Section
+    libtype: str
+    now: datetime
+    dry_run: bool = False
+    ignore_ids: set[int] = field(default_factory=set)
+    items: dict[int, PlexItem] = field(default_factory=dict)
+    order: list[int] = field(default_factory=list)
+    collections: dict[str, PlexCollection] = field(default_factory=dict)
+    _hubs: dict[str, dict[str, str]] | None = None
+    _tag_ids: dict[str, dict[str, str]] = field(default_factory=dict)
+    _full_tags: dict[int, dict[str, list[str]]] | None = None
+
+    @classmethod
+    def load(
+        cls, gateway: PlexGateway, section: Section, now: datetime, dry_run: bool = False
+    ) -> LibraryContext:
+        libtype = section.type
+        context = cls(gateway, section, libtype, now, dry_run)
+        listing = gateway.list_items(section, libtype)
+        context.items = {item.rating_key: item for item in listing}
+        context.order = [item.rating_key for item in listing]
+        context.collections = gateway.collections(section)
+        return context
+
+    def members(self, title: str) -> list[int]:
+        """Current members of a regular collection, from the listing's Collection tags (no request)."""
+        return [key for key in self.order if title in self.items[key].tags.get("collection", [])]
+
+    def hubs(self) -> dict[str, dict[str, str]]:
+        if self._hubs is None:
+            self._hubs = self.gateway.managed_hubs(self.section)
+        return self._hubs
+
+    def tag_id(self, kind: str, name: str) -> str | None:
+        """Plex's id for a tag name (one filter-choice request per tag kind per run); `kind` may name another
+        level (`episode.director`: the directors of the library's episodes)."""
+        if kind not in self._tag_ids:
+            level, _, field_name = kind.rpartition(".")
+            choices = self.gateway.filter_choices(self.section, field_name, level or self.libtype)
+            self._tag_ids[kind] = {title.lower(): key for key, title in choices}
+        return self._tag_ids[kind].get(name.lower())
+
+    def full_tags(self) -> dict[int, dict[str, list[str]]]:
+        """Every item's complete tags in Plex's order, by rating key.
+
+        List views cut tags short (Plex shows a few actors, directors, writers and no producers there), so
+        this reads item details, DETAIL_BATCH items per request, once per run. Items whose details Plex does
+        not return keep their list-view tags.
+        """
+        if self._full_tags is None:
+            found = {key: item.tags for key, item in self.items.items()}
+            for start in range(0, len(self.order), DETAIL_BATCH):
+                chunk = self.order[start : start + DETAIL_BATCH]
+                root = self.gateway.query(f"/library/metadata/{','.join(str(k) for k in chunk)}")
+                for node in root if root is not None else []:
+                    if "ratingKey" in node.attrib:
+                        detail = item_from_xml(node)
+                        if detail.rating_key in found:
+                            found[detail.rating_key] = detail.tags
+            self._full_tags = found
+        return self._full_tags
+
+    def choices(self, kind: str, libtype: str | None = None) -> list[tuple[str, str]]:
+        """(key, title) values Plex offers for a filter, over the library's items (or `libtype`'s, e.g. episodes)."""
+        return self.gateway.filter_choices(self.section, kind, libtype or self.libtype)
+
+    def title_of(self, key: int) -> str:
+        item = self.items.get(key)
+        return item.title if item else str(key)

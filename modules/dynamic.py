@@ -1,0 +1,278 @@
+"""dynamic_collections: one collection per value Plex has (genre, year, studio, actor...), from one template.
+
+Keys (what each collection stands for) and their names, as Kometa makes them:
+
+- Plex values: the filter choices of the library (genre, year, decade, content_rating, resolution, studio,
+  network, country, audio_language, subtitle_language, edition); in a show library resolution and the
+  languages are those of the episodes. `custom` takes `data: {key: name}`.
+- People (actor, director, writer, producer), `data: {depth, minimum, limit}` (also Kometa's `actor_depth`,
+  `actor_minimum`, `number_of_actors`): each item's first `depth` credits (default 3) of its full credit list
+  are counted, items in library order; people counted at least `minimum` times (default 3, or 1 when only
+  `limit` is given) qualify, most counted first, ties in order of first appearance, at most `limit` of them
+  (default: no limit). Excluded people do not take a place. With `include`, exactly the included people found
+  among those credits get collections, whatever their counts.
+- `exclude` drops keys (by key or name); `include` keeps only the keys (or names) it lists; `addons: {key:
+  [other keys]}` merges the other keys into key's collection, and they get none of their own.
+- The key name is `key_name_override[key]`, else the name with `remove_prefix`/`remove_suffix` cut. The
+  collection name is `title_override[key]`, else `title_format` (default `<<key_name>>`) with `<<key_name>>`,
+  `<<title>>`, `<<key>>`, `<<library_type>>` (movie/show) and `<<library_typeU>>` filled in.
+- Templates get `key`, `key_name`, `value` and `<<type>>` (e.g. `<<genre>>`): the key, or the key and its
+  addons as a list; per key `template_variables: {var: {key: value, default: value}}`. Without a template a
+  collection is `plex_search: {all: {attribute: value}}` (exact for studio and edition, `episode_` for the
+  episode values of show libraries).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from modules.context import LibraryContext
+from modules.errors import DefinitionError, Location
+from modules.template_vars import TemplateError
+
+# dynamic type -> (Plex filter-choice name, plex_search attribute)
+CHOICE_TYPES: dict[str, tuple[str, str]] = {
+    "genre": ("genre", "genre"),
+    "year": ("year", "year"),
+    "decade": ("decade", "decade"),
+    "content_rating": ("contentRating", "content_rating"),
+    "resolution": ("resolution", "resolution"),
+    "studio": ("studio", "studio"),
+    "network": ("network", "network"),
+    "country": ("country", "country"),
+    "audio_language": ("audioLanguage", "audio_language"),
+    "subtitle_language": ("subtitleLanguage", "subtitle_language"),
+    "edition": ("editionTitle", "edition"),
+}
+PEOPLE_TYPES = {"actor": "actor", "director": "director", "writer": "writer", "producer": "producer"}
+# Types whose values live on episodes in a show library: keys from episode choices, searched with `episode_`.
+EPISODE_TYPES = {"resolution", "audio_language", "subtitle_language"}
+# Types whose search attribute is a string (contains by default): their generated searches match exactly.
+EXACT_TYPES = {"studio", "edition"}
+PEOPLE_OPTIONS = ("depth", "minimum", "limit")
+PEOPLE_ALIASES = {"actor_depth": "depth", "actor_minimum": "minimum", "number_of_actors": "limit"}
+MAPPING_ATTRIBUTES = ("key_name_override", "title_override", "addons", "template_variables")
+SHOW_ONLY = {"network"}
+MOVIE_ONLY = {"director", "writer", "producer", "edition", "country"}
+EXTERNAL_TYPES = {
+    "original_language": "TMDb",
+    "origin_country": "TMDb",
+    "tmdb_collection": "TMDb",
+    "tmdb_popular_people": "TMDb",
+    "trakt_user_lists": "Trakt",
+    "trakt_liked_lists": "Trakt",
+    "trakt_people_list": "Trakt",
+    "imdb_awards": "IMDb",
+    "letterboxd_user_lists": "Letterboxd",
+}
+ATTRIBUTES = {
+    "type",
+    "data",
+    "exclude",
+    "addons",
+    "template",
+    "template_variables",
+    "other_template",
+    "remove_suffix",
+    "remove_prefix",
+    "custom_keys",
+    "title_format",
+    "key_name_override",
+    "title_override",
+    "test",
+    "sync",
+    "include",
+    "other_name",
+}
+
+
+@dataclass
+class DynamicKey:
+    key: str
+    key_name: str
+    values: list[str]
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else str(value).split(",")
+    return [str(v).strip() for v in items if str(v).strip()]
+
+
+def _people_options(name: str, data: Any, where: Location) -> dict[str, int | None]:
+    """`data: {depth, minimum, limit}` of a people type: whole numbers of at least 1, Kometa's defaults."""
+    if data is not None and not isinstance(data, dict):
+        raise DefinitionError(
+            f"dynamic collection {name!r}: data must be a mapping of depth, minimum, limit", where
+        )
+    given: dict[str, int] = {}
+    for raw, value in (data or {}).items():
+        option = PEOPLE_ALIASES.get(str(raw).lower(), str(raw).lower())
+        if option not in PEOPLE_OPTIONS:
+            raise DefinitionError(
+                f"dynamic collection {name!r}: unknown data option {raw!r} (known: depth, minimum, limit)",
+                where,
+            )
+        text = str(value).strip()
+        if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
+            raise DefinitionError(
+                f"dynamic collection {name!r}: data.{raw} must be a whole number of at least 1, got {value!r}",
+                where,
+            )
+        given[option] = int(text)
+    minimum = given.get("minimum", 1 if "limit" in given else 3)
+    return {"depth": given.get("depth", 3), "minimum": minimum, "limit": given.get("limit")}
+
+
+def _people(
+    context: LibraryContext, kind: str, options: dict[str, int | None], skip: set[str], include: list[str]
+) -> list[tuple[str, str]]:
+    """The people who get collections (see the module docstring); credits come from item details, as list
+    views cut them short."""
+    credits = context.full_tags()
+    counts: dict[str, int] = {}  # in order of first appearance
+    for key in context.order:
+        for person in credits.get(key, {}).get(kind, [])[: options["depth"]]:
+            counts[person] = counts.get(person, 0) + 1
+    if include:
+        return [(person, person) for person in counts if person in include]
+    ranked = sorted(counts, key=lambda person: -counts[person])  # stable: ties keep first appearance
+    minimum = options["minimum"] or 1
+    chosen = [person for person in ranked if person not in skip and counts[person] >= minimum]
+    return [(person, person) for person in chosen[: options["limit"]]]
+
+
+def _choice_keys(context: LibraryContext, kind: str) -> list[tuple[str, str]]:
+    """(key, name) of the values Plex has for a value type: names are the keys for text values."""
+    choice, _ = CHOICE_TYPES[kind]
+    found = context.choices(choice, "episode" if _on_episodes(context.libtype, kind) else None)
+    if kind in ("genre", "studio", "network", "country", "content_rating", "edition"):
+        return [(title, title) for _, title in found]
+    return [(key, title) for key, title in found]
+
+
+def _on_episodes(libtype: str, kind: str) -> bool:
+    return libtype == "show" and kind in EPISODE_TYPES
+
+
+def _check(name: str, spec: Any, where: Location, libtype: str) -> str:
+    if not isinstance(spec, dict):
+        raise DefinitionError(f"dynamic collection {name!r} must be a mapping", where)
+    unknown = sorted(set(spec) - ATTRIBUTES)
+    if unknown:
+        raise DefinitionError(
+            f"dynamic collection {name!r}: unknown attribute(s) {', '.join(unknown)}", where
+        )
+    kind = str(spec.get("type", "")).lower()
+    if kind in EXTERNAL_TYPES:
+        raise DefinitionError(
+            f"dynamic type {kind} is not supported by this engine (it needs {EXTERNAL_TYPES[kind]})", where
+        )
+    if kind not in CHOICE_TYPES and kind not in PEOPLE_TYPES and kind != "custom":
+        known = ", ".join(sorted([*CHOICE_TYPES, *PEOPLE_TYPES, "custom"]))
+        raise DefinitionError(f"dynamic collection {name!r}: unknown type {kind!r} (known: {known})", where)
+    if (kind in SHOW_ONLY and libtype != "show") or (kind in MOVIE_ONLY and libtype != "movie"):
+        raise DefinitionError(f"dynamic type {kind} does not apply to a {libtype} library", where)
+    for attribute in MAPPING_ATTRIBUTES:
+        if spec.get(attribute) is not None and not isinstance(spec[attribute], dict):
+            raise DefinitionError(
+                f"dynamic collection {name!r}: {attribute} must be a mapping of key: value", where
+            )
+    return kind
+
+
+def keys_for(
+    context: LibraryContext, name: str, spec: dict[str, Any], where: Location
+) -> tuple[str, list[DynamicKey]]:
+    kind = _check(name, spec, where, context.libtype)
+    exclude = set(_as_list(spec.get("exclude")))
+    include = [key for key in _as_list(spec.get("include")) if key not in exclude]
+    addons = {str(k): _as_list(v) for k, v in (spec.get("addons") or {}).items()}
+    skip = exclude | {v for key, values in addons.items() for v in values if v != key}
+    if kind == "custom":
+        data = spec.get("data")
+        if not isinstance(data, dict) or not data:
+            raise DefinitionError(
+                f"dynamic collection {name!r}: type custom needs data: {{key: name}}", where
+            )
+        pairs = [(str(k), str(v)) for k, v in data.items()]
+    elif kind in PEOPLE_TYPES:
+        options = _people_options(name, spec.get("data"), where)
+        pairs = _people(context, PEOPLE_TYPES[kind], options, skip, include)
+    else:
+        pairs = _choice_keys(context, kind)
+    overrides = {str(k): str(v) for k, v in (spec.get("key_name_override") or {}).items()}
+    keys: list[DynamicKey] = []
+    for key, display in pairs:
+        if key in skip or display in skip or (include and key not in include and display not in include):
+            continue
+        values = [key, *[v for v in addons.get(key, []) if v != key]]
+        keys.append(DynamicKey(key, overrides[key] if key in overrides else _trim(display, spec), values))
+    return kind, keys
+
+
+def _trim(text: str, spec: dict[str, Any]) -> str:
+    for prefix in _as_list(spec.get("remove_prefix")):
+        if text.startswith(prefix):
+            text = text[len(prefix) :].strip()
+    for suffix in _as_list(spec.get("remove_suffix")):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)].strip()
+    return text
+
+
+def _title(title_format: str, key: DynamicKey, libtype: str) -> str:
+    names = {
+        "<<key_name>>": key.key_name,
+        "<<title>>": key.key_name,
+        "<<key>>": key.key,
+        "<<library_type>>": libtype,
+        "<<library_typeU>>": libtype.capitalize(),
+    }
+    for placeholder, text in names.items():
+        title_format = title_format.replace(placeholder, text)
+    return title_format
+
+
+def expand(
+    context: LibraryContext,
+    name: str,
+    spec: Any,
+    where: Location,
+    apply: Callable[[str, dict[str, Any]], dict[str, Any]],
+) -> list[tuple[str, dict[str, Any]]]:
+    """(collection name, templated definition) for each key; `apply` runs the template engine."""
+    kind, keys = keys_for(context, name, spec, where)
+    templates = spec.get("template")
+    if kind == "custom" and not templates:
+        raise DefinitionError(f"dynamic collection {name!r}: type custom needs a template", where)
+    title_format = str(spec.get("title_format") or "<<key_name>>")
+    overrides = {str(k): str(v) for k, v in (spec.get("title_override") or {}).items()}
+    per_key = spec.get("template_variables") or {}
+    out: list[tuple[str, dict[str, Any]]] = []
+    for key in keys:
+        title = overrides.get(key.key) or _title(title_format, key, context.libtype)
+        value: str | list[str] = key.values if len(key.values) > 1 else key.key
+        variables: dict[str, Any] = {kind: value, "key": key.key, "value": value, "key_name": key.key_name}
+        for var, mapping in per_key.items():
+            if isinstance(mapping, dict) and (key.key in mapping or "default" in mapping):
+                variables[str(var)] = mapping[key.key] if key.key in mapping else mapping["default"]
+        if templates:
+            calls = templates if isinstance(templates, list) else [templates]
+            definition: dict[str, Any] = {"template": [{"name": str(t), **variables} for t in calls]}
+        else:
+            attribute = PEOPLE_TYPES.get(kind) or CHOICE_TYPES[kind][1]
+            attribute = f"episode_{attribute}" if _on_episodes(context.libtype, kind) else attribute
+            attribute += ".is" if kind in EXACT_TYPES else ""
+            definition = {"plex_search": {"all": {attribute: key.values}}}
+        try:
+            out.append((title, apply(title, definition)))
+        except TemplateError as exc:
+            path = f"{exc.path}: " if exc.path else ""
+            raise DefinitionError(
+                f"dynamic collection {name!r}: {title}: {path}{exc.message}", where
+            ) from None
+    return out

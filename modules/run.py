@@ -1,0 +1,361 @@
+"""A run: every scheduled library, its collection files and their definitions, into one report."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from modules import artwork, dynamic, webhooks
+from modules.collection_run import GuidIndex, RunSettings, run_definition
+from modules.config import Config, FileRef, LibraryConfig
+from modules.context import LibraryContext
+from modules.errors import KometaError, Location, PlexError
+from modules.events import Events
+from modules.files import CollectionFile, load_collection_files, merged_templates
+from modules.plex import PlexGateway, Section
+from modules.report import LibraryReport, RunReport
+from modules.schedule import check
+from modules.templates import apply_templates
+from modules.yamlio import plain, where
+
+DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "defaults"
+
+
+@dataclass
+class RunOptions:
+    run_libraries: list[str] = field(default_factory=list)
+    run_files: list[str] = field(default_factory=list)
+    ignore_schedules: bool = False
+    dry_run: bool = False
+    log_requests: bool = False
+    timeout: int | None = None
+    verify_ssl: bool = True
+    now: datetime | None = None
+    fetch: Callable[[str], str] | None = None
+
+
+class Gateways:
+    """One Plex connection per (url, token), shared by the libraries that use the same server."""
+
+    def __init__(self, options: RunOptions) -> None:
+        self.options = options
+        self.open: dict[tuple[str, str | None], PlexGateway] = {}
+        self.sections: dict[int, list[Section]] = {}
+
+    def get(self, library: LibraryConfig) -> PlexGateway:
+        plex = library.plex
+        key = (plex.url, plex.token)
+        if key not in self.open:
+            timeout = self.options.timeout or plex.timeout
+            verify = plex.verify_ssl and self.options.verify_ssl
+            self.open[key] = PlexGateway(plex.url, plex.token, timeout, verify, self.options.log_requests)
+        return self.open[key]
+
+    def section(self, gateway: PlexGateway, title: str) -> Section:
+        """The library section named `title`; the server's section list is read once per run."""
+        if id(gateway) not in self.sections:
+            self.sections[id(gateway)] = gateway.sections()
+        for section in self.sections[id(gateway)]:
+            if section.title == title:
+                return section
+        known = ", ".join(s.title for s in self.sections[id(gateway)])
+        raise PlexError(f"Plex has no library named {title!r} (it has: {known})")
+
+    def totals(self) -> tuple[int, int]:
+        return sum(g.reads for g in self.open.values()), sum(g.writes for g in self.open.values())
+
+
+def _file_selected(ref: FileRef, wanted: list[str]) -> bool:
+    if not wanted:
+        return True
+    stem = Path(ref.value).name.rsplit(".", 1)[0]
+    return stem in wanted or ref.value in wanted
+
+
+def run_file(
+    context: LibraryContext,
+    library: LibraryConfig,
+    collection_file: CollectionFile,
+    run: RunSettings,
+    events: Events,
+    fetch: Callable[[str], str] | None,
+) -> list[Any]:
+    config_dir = run.config_dir
+    templates, external = merged_templates(collection_file, config_dir, DEFAULTS_DIR, context.libtype, fetch)
+    variables = {**library.template_variables, **collection_file.ref.template_variables}
+
+    def apply(name: str, definition: dict[str, Any]) -> dict[str, Any]:
+        return apply_templates(
+            name,
+            definition,
+            templates,
+            library_type=context.libtype,
+            library_name=library.name,
+            config_variables=variables,
+            external_variables=external,
+            today=context.now.date(),
+        )
+
+    source = collection_file.source
+    jobs: list[Callable[[], Any]] = []
+    for name, data in collection_file.collections.items():
+        location = where(collection_file.collections, source, name)
+        jobs.append(partial(_templated, context, str(name), data, location, apply, run, events))
+    for name, spec in collection_file.dynamic_collections.items():
+        location = where(collection_file.dynamic_collections, source, name)
+        try:
+            generated = dynamic.expand(
+                context, str(name), dynamic_spec(plain(spec), variables), location, apply
+            )
+        except KometaError as exc:
+            jobs.append(partial(_error_report, str(name), exc, location, events))
+            continue
+        for title, definition in generated:
+            jobs.append(partial(run_definition, context, title, definition, location, run, events))
+    reports = []
+    for index, job in enumerate(jobs, 1):
+        events.emit("collection_start", library=library.name, file=source, index=index, total=len(jobs))
+        report = job()
+        reports.append(report)
+        events.emit(
+            "collection_end",
+            library=library.name,
+            file=source,
+            collection=report.name,
+            status=report.status,
+            index=index,
+            total=len(jobs),
+            added=len(report.added),
+            removed=len(report.removed),
+        )
+    return reports
+
+
+DYNAMIC_VARIABLES = (
+    *("exclude", "include", "addons", "data", "key_name_override", "title_override", "title_format"),
+    *("remove_prefix", "remove_suffix"),
+)
+
+
+def _names(value: Any) -> list[str]:
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else str(value).split(",")
+    return [str(v).strip() for v in items if str(v).strip()]
+
+
+def dynamic_spec(spec: Any, variables: dict[str, Any]) -> Any:
+    """A dynamic_collections entry with the file's template variables applied (Kometa's rule for defaults).
+
+    A variable named like an attribute (exclude, include, addons, data, title_format, ...) replaces it;
+    `append_exclude` / `remove_exclude` (and `_include`) add names to or take them from the list;
+    `append_addons` / `append_data` merge keys in, `remove_addons` takes values (a mapping) or keys (a
+    list) out, `remove_data` takes keys out.
+    """
+    if not isinstance(spec, dict):
+        return spec
+    spec = {**spec, **{k: variables[k] for k in DYNAMIC_VARIABLES if k in variables}}
+    for key in ("exclude", "include"):
+        if f"append_{key}" in variables:
+            names = _names(spec.get(key))
+            spec[key] = names + [n for n in _names(variables[f"append_{key}"]) if n not in names]
+        if f"remove_{key}" in variables:
+            gone = set(_names(variables[f"remove_{key}"]))
+            spec[key] = [n for n in _names(spec.get(key)) if n not in gone]
+    for key in ("addons", "data"):
+        added, removed = variables.get(f"append_{key}"), variables.get(f"remove_{key}")
+        mapping = spec.get(key) or {}
+        if (added is not None or removed is not None) and isinstance(mapping, dict):
+            spec[key] = _merged(dict(mapping), added, removed, key == "addons")
+    return spec
+
+
+def _merged(mapping: dict[str, Any], added: Any, removed: Any, lists: bool) -> dict[str, Any]:
+    """`mapping` with `added` keys merged in (list values extended when `lists`) and `removed` taken out:
+    a mapping removes values from those keys' lists, anything else names keys to drop."""
+    if isinstance(added, dict):
+        for name, value in added.items():
+            have = _names(mapping.get(name))
+            mapping[name] = have + [v for v in _names(value) if v not in have] if lists else value
+    if isinstance(removed, dict) and lists:
+        for name, value in removed.items():
+            left = [v for v in _names(mapping.get(name)) if v not in set(_names(value))]
+            if left:
+                mapping[name] = left
+            else:
+                mapping.pop(name, None)
+    elif removed is not None:
+        for name in _names(removed):
+            mapping.pop(name, None)
+    return mapping
+
+
+def _templated(
+    context: LibraryContext,
+    name: str,
+    data: Any,
+    location: Location,
+    apply: Callable[[str, dict[str, Any]], dict[str, Any]],
+    run: RunSettings,
+    events: Events,
+) -> Any:
+    from modules.templates import TemplateError
+
+    try:
+        definition = apply(name, plain(data)) if isinstance(data, dict) else data
+    except TemplateError as exc:
+        return _error_report(name, exc, location, events)
+    return run_definition(context, name, definition, location, run, events)
+
+
+def _error_report(name: str, exc: Exception, location: Location, events: Events) -> Any:
+    from modules.report import CollectionReport
+
+    report = CollectionReport(name=name, file=location.file, line=location.line)
+    path = getattr(exc, "path", "")
+    message = getattr(exc, "message", str(exc))
+    text = f"{getattr(exc, 'location', None) or location}: {path + ': ' if path else ''}{message}"
+    report.fail(text)
+    events.error(text, collection=name)
+    return report
+
+
+def run_library(
+    config: Config,
+    library: LibraryConfig,
+    gateways: Gateways,
+    options: RunOptions,
+    events: Events,
+    now: datetime,
+) -> LibraryReport:
+    report = LibraryReport(name=library.name)
+    started = time.monotonic()
+    for key, location in library.unsupported:
+        report.warnings.append(f"{location}: {key} is not yet supported and was skipped")
+        events.warning(f"{location}: libraries.{library.name}.{key} is not yet supported and was skipped")
+    if library.schedule is not None and not options.run_libraries:
+        decision = check(library.schedule, now, ignore_schedules=options.ignore_schedules)
+        if not decision.run:
+            report.status = "not_scheduled"
+            report.warnings.append(decision.reason)
+            events.info(f"Library {library.name} not scheduled: {decision.reason}")
+            return report
+    try:
+        gateway = gateways.get(library)
+        reads, writes = gateway.reads, gateway.writes
+        report.server_name = str(gateway.server.friendlyName or "")
+        section = gateways.section(gateway, library.library_name)
+        context = LibraryContext.load(gateway, section, now, options.dry_run)
+    except PlexError as exc:
+        report.status = "error"
+        report.errors.append(str(exc))
+        events.error(f"{library.name}: {exc}")
+        return report
+    guids = GuidIndex(gateway, section, context.libtype)
+    try:
+        context.ignore_ids = guids.rating_keys(library.settings.ignore_ids, library.settings.ignore_imdb_ids)
+    except PlexError as exc:
+        report.status = "error"
+        report.errors.append(str(exc))
+        events.error(f"{library.name}: {exc}")
+        return report
+    cache = artwork.ArtworkCache(
+        config.directory / f"{config.path.stem}.cache" if library.settings.cache else None
+    )
+    run = RunSettings(
+        library.settings, config.directory, options.ignore_schedules, options.dry_run, cache, guids
+    )
+    try:
+        _run_files(context, library, run, options, events, report, now)
+    finally:
+        cache.close()
+    report.plex_reads, report.plex_writes = gateway.reads - reads, gateway.writes - writes
+    report.seconds = round(time.monotonic() - started, 3)
+    return report
+
+
+def _run_files(
+    context: LibraryContext,
+    library: LibraryConfig,
+    run: RunSettings,
+    options: RunOptions,
+    events: Events,
+    report: LibraryReport,
+    now: datetime,
+) -> None:
+    for ref in library.collection_files:
+        if not _file_selected(ref, options.run_files):
+            continue
+        if ref.schedule is not None:
+            decision = check(ref.schedule, now, ignore_schedules=options.ignore_schedules)
+            if not decision.run:
+                events.info(f"{ref.location}: {ref.value} not scheduled: {decision.reason}")
+                continue
+        try:
+            files = load_collection_files(ref, run.config_dir, DEFAULTS_DIR, context.libtype, options.fetch)
+        except KometaError as exc:
+            report.errors.append(str(exc))
+            events.error(str(exc), library=library.name)
+            continue
+        for collection_file in files:
+            events.emit("file_start", library=library.name, file=collection_file.source)
+            try:
+                report.collections.extend(
+                    run_file(context, library, collection_file, run, events, options.fetch)
+                )
+            except KometaError as exc:
+                report.errors.append(str(exc))
+                events.error(str(exc), library=library.name, file=collection_file.source)
+            events.emit("file_end", library=library.name, file=collection_file.source)
+
+
+def run(config: Config, options: RunOptions, events: Events) -> RunReport:
+    now = options.now or datetime.now()
+    started = time.monotonic()
+    report = RunReport(started_at=now.isoformat(timespec="seconds"), dry_run=options.dry_run)
+    gateways = Gateways(options)
+    events.emit("run_start", dry_run=options.dry_run, libraries=list(config.libraries))
+    webhooks.send(config.webhooks.run_start, webhooks.run_start_payload(now), events)
+    for key, location in config.unsupported:
+        events.warning(f"{location}: {key} is not used by this engine")
+    chosen = [
+        lib
+        for name, lib in config.libraries.items()
+        if not options.run_libraries or name in options.run_libraries
+    ]
+    for missing in set(options.run_libraries) - set(config.libraries):
+        report.errors.append(f"--run-libraries names {missing!r}, which config.yml does not define")
+    for index, library in enumerate(chosen, 1):
+        events.separator(f"{library.name} Library ({index} of {len(chosen)})")
+        events.emit("library_start", library=library.name, index=index, total=len(chosen))
+        library_report = run_library(config, library, gateways, options, events, now)
+        report.libraries.append(library_report)
+        events.emit("library_end", library=library.name, summary=library_report.counts())
+    report.plex_reads, report.plex_writes = gateways.totals()
+    report.seconds = round(time.monotonic() - started, 3)
+    _notify(config, report, now, events)
+    events.emit("run_end", summary=report.summary(), seconds=report.seconds, failed=report.failed)
+    return report
+
+
+def _notify(config: Config, report: RunReport, started: datetime, events: Events) -> None:
+    """changes (a library's own `webhooks.changes` replace the global ones; none in a dry run, where
+    nothing changed), error, then run_end."""
+    for lib in report.libraries:
+        library = config.libraries.get(lib.name)
+        urls = (library.changes_webhooks if library else []) or config.webhooks.changes
+        for collection in lib.collections:
+            changed = collection.status in ("created", "deleted") or (
+                collection.status == "updated" and (collection.added or collection.removed)
+            )
+            if urls and changed and not report.dry_run:
+                webhooks.send(urls, webhooks.changes_payload(lib, collection), events)
+    if config.webhooks.error:
+        for payload in webhooks.error_payloads(report):
+            webhooks.send(config.webhooks.error, payload, events)
+    webhooks.send(config.webhooks.run_end, webhooks.run_end_payload(report, started, report.seconds), events)

@@ -130,6 +130,7 @@ def build(context: LibraryContext, definition: CollectionDefinition) -> BuildRes
     """Run the definition's builders in order (a union), then filters, ignore_ids and limit."""
     result = BuildResult()
     seen: set[int] = set()
+    label_sort: object = None
     for name, value in definition.builders:
         if name == "smart_filter":
             pairs = _search_pairs(context, value, "smart_filter")
@@ -137,6 +138,7 @@ def build(context: LibraryContext, definition: CollectionDefinition) -> BuildRes
             return result
         if name == "smart_label":
             result.label = definition.name
+            label_sort = value.get("sort_by") if isinstance(value, dict) else value
             continue
         for key in run_builder(context, name, value, definition.name):
             if key not in seen and key in context.items:
@@ -152,6 +154,9 @@ def build(context: LibraryContext, definition: CollectionDefinition) -> BuildRes
         result.keys = result.keys[: definition.limit]
     result.keys = arrange(context, result.keys, definition.details.get("collection_order"))
     if result.label is not None:
-        pairs = [("type", str({"movie": 1, "show": 2}.get(context.libtype, 1))), ("label", definition.name)]
+        pairs = [("type", str(TYPE_NUMBERS[context.libtype]))]
+        if isinstance(label_sort, str) and label_sort in SORTS:
+            pairs.append(("sort", SORTS[label_sort]))
+        pairs.append(("label", definition.name))
         result.smart_query = search.query_string(pairs)
     return result

@@ -24,6 +24,7 @@ class LibraryContext:
     order: list[int] = field(default_factory=list)
     collections: dict[str, PlexCollection] = field(default_factory=dict)
     _hubs: dict[str, dict[str, str]] | None = None
+    _members: dict[str, list[int]] | None = None
     _tag_ids: dict[str, dict[str, str]] = field(default_factory=dict)
     _full_tags: dict[int, dict[str, list[str]]] | None = None
 
@@ -41,7 +42,17 @@ class LibraryContext:
 
     def members(self, title: str) -> list[int]:
         """Current members of a regular collection, from the listing's Collection tags (no request)."""
-        return [key for key in self.order if title in self.items[key].tags.get("collection", [])]
+        if self._members is None:
+            index: dict[str, list[int]] = {}
+            for key in self.order:
+                for name in self.items[key].tags.get("collection", []):
+                    index.setdefault(name, []).append(key)
+            self._members = index
+        return list(self._members.get(title, []))
+
+    def membership_changed(self) -> None:
+        """Collection tags in the listing were changed by this run: the members index is rebuilt on demand."""
+        self._members = None
 
     def hubs(self) -> dict[str, dict[str, str]]:
         if self._hubs is None:

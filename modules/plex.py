@@ -6,6 +6,7 @@ would cost one request per item), counts every request, and batches writes where
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Iterable, Iterator
@@ -21,7 +22,7 @@ from plexapi.server import PlexServer
 from modules.errors import PlexError
 
 LIBTYPES = {"movie": 1, "show": 2, "season": 3, "episode": 4, "collection": 18}
-PAGE_SIZE = 1000  # items per request when reading the section listing (parsed in full)
+PAGE_SIZE = 2500  # items per request when reading the section listing (parsed in full)
 SEARCH_PAGE_SIZE = 50_000  # items per request when only rating keys are read (searches, collection children)
 BATCH = 100
 READS = frozenset({"GET", "HEAD"})
@@ -53,7 +54,9 @@ class CountingSession(requests.Session):
             self.writes += 1
         response = super().request(method, url, *args, **kwargs)
         if self.log_requests:
-            self.request_log.append(f"{verb.upper()} {response.url} -> {response.status_code}")
+            line = f"{verb.upper()} {response.url} -> {response.status_code}"
+            self.request_log.append(line)
+            logging.getLogger("kometa").info(f"Plex request: {line}")
         return response
 
 
@@ -231,7 +234,8 @@ class PlexGateway:
 
     def list_items(self, section: Section, libtype: str | None = None) -> list[PlexItem]:
         number = LIBTYPES[libtype or section.type]
-        params = [("type", str(number)), ("includeGuids", "1")]
+        # no includeGuids: PlexItem keeps no guids (GuidIndex reads them separately, when needed)
+        params = [("type", str(number))]
         return [item_from_xml(node) for node in self.paged(f"/library/sections/{section.key}/all", params)]
 
     def search_keys(self, section: Section, params: list[tuple[str, str]]) -> list[int]:

@@ -115,6 +115,8 @@ def run_file(
         except KometaError as exc:
             jobs.append(partial(_error_report, str(name), exc, location, events))
             continue
+        if not generated:
+            jobs.append(partial(_no_keys, str(name), location, events))
         for title, definition in generated:
             jobs.append(partial(run_definition, context, title, definition, location, run, events))
     reports = []
@@ -211,6 +213,17 @@ def _templated(
     except TemplateError as exc:
         return _error_report(name, exc, location, events)
     return run_definition(context, name, definition, location, run, events)
+
+
+def _no_keys(name: str, location: Location, events: Events) -> Any:
+    """A dynamic definition that found nothing to build: reported, not silently empty."""
+    from modules.report import CollectionReport
+
+    report = CollectionReport(name=name, file=location.file, line=location.line, status="skipped")
+    message = f"{location}: dynamic collection {name!r} found no keys in this library"
+    report.warnings.append(message)
+    events.warning(message, collection=name)
+    return report
 
 
 def _error_report(name: str, exc: Exception, location: Location, events: Events) -> Any:

@@ -261,6 +261,7 @@ def track_deletion(context: LibraryContext, title: str) -> None:
     """A deleted collection leaves its members' collection tags (Plex drops them with the collection)."""
     for key in context.members(title):
         context.items[key].tags["collection"].remove(title)
+    context.membership_changed()
 
 
 def _track_membership(context: LibraryContext, title: str, plan: Plan) -> None:
@@ -272,6 +273,8 @@ def _track_membership(context: LibraryContext, title: str, plan: Plan) -> None:
         names = context.items[key].tags.get("collection", [])
         if title in names:
             names.remove(title)
+    if plan.add or plan.remove:
+        context.membership_changed()
 
 
 def _apply_labels(context: LibraryContext, label: str, plan: Plan) -> None:

@@ -359,10 +359,11 @@ class Library:
         return self.add(col)
 
     def add_to_collection(self, col: Item, item: Item) -> None:
-        if item.rating_key in col.members:
+        names = item.tags.setdefault("collection", [])
+        # The item's tags mirror membership, so only an item already tagged needs the (slow) list check.
+        if col.title in names and item.rating_key in col.members:
             return
         col.members.append(item.rating_key)
-        names = item.tags.setdefault("collection", [])
         if col.title not in names:
             names.append(col.title)
         self.touch(col)

@@ -22,6 +22,7 @@ from plexsim.model import (
 )
 
 MEDIA_TAG_VERSION = "1720000000"
+RAW_TAG = "__plexsim_raw__"  # a child holding already-serialized XML (see item_element)
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 LIST_TAG_LIMITS = {"genre": 2, "country": 2, "director": 2, "writer": 2, "actor": 3, "producer": 0}
 
@@ -39,7 +40,7 @@ def fmt(value: object) -> str:
 
 
 def el(parent: Element | None, tag: str, /, **attrs: object) -> Element:
-    clean = {k: fmt(v) for k, v in attrs.items() if v is not None}
+    clean = {k: v if v.__class__ is str else fmt(v) for k, v in attrs.items() if v is not None}
     return Element(tag, clean) if parent is None else SubElement(parent, tag, clean)
 
 
@@ -69,6 +70,9 @@ def _escape(value: str) -> str:
 
 
 def _serialize(node: Element, out: list[str]) -> None:
+    if node.tag == RAW_TAG:
+        out.append(node.text or "")
+        return
     out.append(
         "<" + node.tag + "".join([f' {name}="{_escape(value)}"' for name, value in node.attrib.items()])
     )
@@ -267,36 +271,13 @@ def collection_attrs(lib: Library, item: Item, members: list[Item]) -> dict[str,
     }
 
 
-def _media_element(parent: Element, item: Item, media: Media, detail: bool) -> None:
-    node = el(
-        parent,
-        "Media",
-        id=media.id,
-        duration=media.duration,
-        bitrate=media.bitrate,
-        width=media.width,
-        height=media.height,
-        aspectRatio=round(media.width / media.height, 2) if media.height else None,
-        audioChannels=media.audio_channels,
-        audioCodec=media.audio_codec,
-        videoCodec=media.video_codec,
-        videoResolution=media.video_resolution,
-        container=media.container,
-        videoFrameRate=media.video_frame_rate,
-        videoProfile=media.video_profile or None,
-    )
+Node = tuple[str, dict[str, object], list["Node"]]
+
+
+def _media_node(item: Item, media: Media, detail: bool) -> Node:
+    parts: list[Node] = []
     for part in media.parts:
-        part_node = el(
-            node,
-            "Part",
-            id=part.id,
-            key=f"/library/parts/{part.id}/{item.added_at}/file.{part.container}",
-            duration=part.duration,
-            file=part.file,
-            size=part.size,
-            container=part.container,
-            videoProfile=media.video_profile or None,
-        )
+        streams: list[Node] = []
         if detail:
             for stream in part.streams:
                 attrs: dict[str, object] = {
@@ -306,21 +287,93 @@ def _media_element(parent: Element, item: Item, media: Media, detail: bool) -> N
                     "index": stream.index,
                 }
                 attrs.update(stream.attrs)
-                el(part_node, "Stream", **attrs)
+                streams.append(("Stream", attrs, []))
+        part_attrs: dict[str, object] = {
+            "id": part.id,
+            "key": f"/library/parts/{part.id}/{item.added_at}/file.{part.container}",
+            "duration": part.duration,
+            "file": part.file,
+            "size": part.size,
+            "container": part.container,
+            "videoProfile": media.video_profile or None,
+        }
+        parts.append(("Part", part_attrs, streams))
+    media_attrs: dict[str, object] = {
+        "id": media.id,
+        "duration": media.duration,
+        "bitrate": media.bitrate,
+        "width": media.width,
+        "height": media.height,
+        "aspectRatio": round(media.width / media.height, 2) if media.height else None,
+        "audioChannels": media.audio_channels,
+        "audioCodec": media.audio_codec,
+        "videoCodec": media.video_codec,
+        "videoResolution": media.video_resolution,
+        "container": media.container,
+        "videoFrameRate": media.video_frame_rate,
+        "videoProfile": media.video_profile or None,
+    }
+    return ("Media", media_attrs, parts)
 
 
-def _tag_elements(parent: Element, lib: Library, item: Item, detail: bool) -> None:
+def _tag_nodes(lib: Library, item: Item, detail: bool) -> list[Node]:
+    nodes: list[Node] = []
     for kind, spec in TAG_KINDS.items():
         names = item.tags.get(kind, [])
         if not detail and kind in LIST_TAG_LIMITS:
             names = names[: LIST_TAG_LIMITS[kind]]
         for name in names:
             if not detail:
-                el(parent, spec.element, tag=name)
+                nodes.append((spec.element, {"tag": name}, []))
                 continue
             tag_id = lib.tag_id(kind, name)
             role = item.roles.get(name) if kind == "actor" else None
-            el(parent, spec.element, id=tag_id, filter=f"{kind}={tag_id}", tag=name, role=role)
+            nodes.append(
+                (spec.element, {"id": tag_id, "filter": f"{kind}={tag_id}", "tag": name, "role": role}, [])
+            )
+    return nodes
+
+
+def _item_children(lib: Library, item: Item, detail: bool, include_guids: bool) -> list[Node]:
+    children = [_media_node(item, media, detail) for media in item.media]
+    if item.type != "collection":
+        children += _tag_nodes(lib, item, detail)
+    else:
+        for name in item.tags.get("label", []):
+            tag_id = lib.tag_id("label", name)
+            children.append(("Label", {"id": tag_id, "filter": f"label={tag_id}", "tag": name}, []))
+    if detail or include_guids:
+        children += [("Guid", {"id": guid}, []) for guid in item.guids]
+    if detail:
+        children += [("Field", {"locked": 1, "name": name}, []) for name in sorted(item.locked)]
+        for kind, image_type in (("thumb", "coverPoster"), ("art", "background")):
+            url = image_url(item, kind)
+            if url:
+                children.append(("Image", {"alt": item.title, "type": image_type, "url": url}, []))
+    return children
+
+
+def _node_element(parent: Element, node: Node) -> Element:
+    tag, attrs, children = node
+    element = el(parent, tag, **attrs)
+    for child in children:
+        _node_element(element, child)
+    return element
+
+
+def _node_text(node: Node, out: list[str]) -> None:
+    tag, attrs, children = node
+    text = [
+        f' {k}="{_escape(v if v.__class__ is str else fmt(v))}"' for k, v in attrs.items() if v is not None
+    ]
+    out.append("<" + tag + "".join(text))
+    if children:
+        out.append(">")
+        for child in children:
+            _node_text(child, out)
+        out.append(f"</{tag}>")
+    else:
+        out.append(" />")
 
 
 def item_element(
@@ -332,7 +385,11 @@ def item_element(
     extra: dict[str, object] | None = None,
     members: list[Item] | None = None,
 ) -> Element:
-    """Render a movie/show/season/episode/collection as Plex does in list (`detail=False`) or detail views."""
+    """Render a movie/show/season/episode/collection as Plex does in list (`detail=False`) or detail views.
+
+    List views are the hot path (a client pages through whole libraries): they are written straight to
+    text and carried as a raw node; detail views stay elements, since routes add children to them.
+    """
     attrs = _common_attrs(lib, item, detail)
     attrs.update(_hierarchy_attrs(lib, item))
     if item.type == "collection":
@@ -340,26 +397,14 @@ def item_element(
     if extra:
         attrs.update(extra)
     tag = "Video" if item.type in ("movie", "episode") else "Directory"
-    node = el(parent, tag, **attrs)
-    for media in item.media:
-        _media_element(node, item, media, detail)
-    if item.type != "collection":
-        _tag_elements(node, lib, item, detail)
-    else:
-        for name in item.tags.get("label", []):
-            tag_id = lib.tag_id("label", name)
-            el(node, "Label", id=tag_id, filter=f"label={tag_id}", tag=name)
-    if detail or include_guids:
-        for guid in item.guids:
-            el(node, "Guid", id=guid)
+    node: Node = (tag, attrs, _item_children(lib, item, detail, include_guids))
     if detail:
-        for name in sorted(item.locked):
-            el(node, "Field", locked=1, name=name)
-        for kind, image_type in (("thumb", "coverPoster"), ("art", "background")):
-            url = image_url(item, kind)
-            if url:
-                el(node, "Image", alt=item.title, type=image_type, url=url)
-    return node
+        return _node_element(parent, node)
+    out: list[str] = []
+    _node_text(node, out)
+    raw = SubElement(parent, RAW_TAG)
+    raw.text = "".join(out)
+    return raw
 
 
 def playlist_element(parent: Element, item: Item, entries: list[Item]) -> Element:

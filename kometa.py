@@ -1,6 +1,7 @@
 """Kometa-compatible command line: build Plex collections from Kometa's config.yml and collection files.
 
     python kometa.py --run --config config/config.yml [--run-libraries "Movies"] [--dry-run] [--report r.json]
+    python kometa.py --validate [--config config/config.yml] [--format text|json] [--strict]
 
 Every flag can also be given as a KOMETA_* environment variable (which wins over the flag); any other
 KOMETA_NAME variable fills `<<name>>` placeholders in config.yml. Exit code 0 means no errors, 1 errors.
@@ -18,6 +19,7 @@ from modules.config import load_config
 from modules.errors import KometaError
 from modules.events import Events, setup_logging
 from modules.run import RunOptions, run
+from modules.validate import report, validate_config
 
 
 def run_once(options: Options, env: dict[str, str]) -> int:
@@ -55,6 +57,22 @@ def run_once(options: Options, env: dict[str, str]) -> int:
     return 1 if report.failed else 0
 
 
+def validate(options: Options, env: dict[str, str]) -> int:
+    """--validate: check the config and every file it references; exit 1 if any error was found.
+
+    Without any secret (KOMETA_* variables other than the panel's, --kometa-NAME, --plex-url/--plex-token),
+    each `<<name>>` placeholder is a warning naming the variable to set; with secrets, one they do not fill
+    is an error.
+    """
+    secrets = {
+        name: value
+        for name, value in collect_secrets(options, env).items()
+        if not name.lower().startswith("panel_")
+    }
+    problems = validate_config(options.config, secrets or None, strict=options.strict)
+    return report(problems, options.format, sys.stdout)
+
+
 def next_run(times: list[str], now: datetime) -> datetime:
     """The next moment among the daily `--times` (HH:MM)."""
     candidates = []
@@ -73,8 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kometa.py: {exc}", file=sys.stderr)
         return 1
     if options.validate:
-        print("kometa.py: --validate is not available yet in this engine", file=sys.stderr)
-        return 1
+        return validate(options, env)
     if not options.config.is_file():
         print(f"kometa.py: config file {options.config} does not exist (use --config PATH)", file=sys.stderr)
         return 1

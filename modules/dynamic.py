@@ -184,6 +184,11 @@ def _check(name: str, spec: Any, where: Location, libtype: str) -> str:
     return kind
 
 
+def check_spec(name: str, spec: Any, where: Location, libtype: str) -> str:
+    """The dynamic type of `spec` after the checks `expand` makes first; DefinitionError when they fail."""
+    return _check(name, spec, where, libtype)
+
+
 def keys_for(
     context: LibraryContext, name: str, spec: dict[str, Any], where: Location
 ) -> tuple[str, list[DynamicKey]]:

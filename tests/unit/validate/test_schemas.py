@@ -120,7 +120,7 @@ def plain(value: Any) -> Any:
 
 
 def load(text: str) -> Any:
-    return plain(YAML(typ="safe").load(textwrap.dedent(text)))
+    return plain(YAML(typ="safe", pure=True).load(textwrap.dedent(text)))
 
 
 def pointer(path: Any) -> str:
@@ -262,7 +262,7 @@ def repo_documents() -> list[Any]:
 
 @pytest.mark.parametrize("path", repo_documents())
 def test_repository_file_validates(path: Path) -> None:
-    document = plain(YAML(typ="safe").load(path.read_text(encoding="utf-8")))
+    document = plain(YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8")))
     kind = "config" if path == ROOT / "config-repo" / "config.yml" else file_kind(document)
     assert errors(kind, document) == []
 

@@ -1,0 +1,340 @@
+"""Cross-file checks: config.yml and every file it references, each file parsed and schema-checked once.
+
+File blocks are resolved as the engine resolves them (`modules.config_blocks`, `modules.files`): `file` and
+`folder` against the config folder, `default` in defaults/ for the library's type, `url` not fetched (a
+`remote` warning), `git` / `repo` not read by this engine (an `unsupported` warning). Collection files
+are then checked with their templates (own and external) for the library that lists them.
+
+Plex is not asked, so a library's type (movie, show, artist) comes from `library_types`, else from its
+name ("Movies", "TV Shows", "Anime", "Music"), else from the defaults it uses that exist for one type
+only. A library whose type stays unknown must use attributes that fit a movie or a show library.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from modules.config_blocks import YAML_SUFFIXES, file_candidates, resolve_path
+from modules.files import DEFAULT_FOLDERS, SECTIONS
+from modules.validate_definitions import DefinitionChecker, LibraryInfo, Templates, TemplateSource
+from modules.validate_document import Document, JsonPath, Problem, load_document
+from modules.validate_notes import LIST_KINDS, config_notes, schedule_problem
+from modules.validate_schema import did_you_mean, schema_problems
+
+DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "defaults"
+SOURCE_KEYS = ("file", "folder", "default", "pmm", "url", "git", "repo")
+MOVIE_WORDS = frozenset({"movie", "movies", "film", "films", "cinema", "kino", "filme"})
+SHOW_WORDS = frozenset({"tv", "show", "shows", "series", "serien", "séries", "anime", "cartoons", "kids"})
+MUSIC_WORDS = frozenset({"music", "musik", "audio", "songs", "artists", "albums"})
+
+
+def detect_kind(data: Any) -> str:
+    """The kind of a file from its top-level keys: config, overlay, playlist, metadata or collection."""
+    keys = set(data) if isinstance(data, dict) else set()
+    for key, kind in (("libraries", "config"), ("overlays", "overlay"), ("playlists", "playlist")):
+        if key in keys:
+            return kind
+    if "metadata" in keys and not keys & {"collections", "dynamic_collections"}:
+        return "metadata"
+    return "collection"
+
+
+def guess_type(name: str) -> str | None:
+    """movie, show or artist from a library's name, when its words say so."""
+    words = set(re.findall(r"[^\W_]+", name.lower()))
+    for vocabulary, libtype in ((MOVIE_WORDS, "movie"), (SHOW_WORDS, "show"), (MUSIC_WORDS, "artist")):
+        if words & vocabulary:
+            return libtype
+    return None
+
+
+@dataclass
+class Ref:
+    """One file block: what it points at and where it is written."""
+
+    kind: str
+    value: str
+    document: Document
+    path: JsonPath
+    """The key (`file`, `default`, ...) or list item naming the file."""
+    block: JsonPath
+    variables: dict[str, Any] = field(default_factory=dict)
+
+
+class Session:
+    """One validation run over a config and the files it references."""
+
+    def __init__(
+        self,
+        *,
+        strict: bool = False,
+        secrets: Mapping[str, str] | None = None,
+        defaults_dir: Path = DEFAULTS_DIR,
+        library_types: Mapping[str, str] | None = None,
+    ) -> None:
+        self.strict = strict
+        self.secrets = secrets
+        self.defaults_dir = defaults_dir
+        self.library_types = dict(library_types or {})
+        self.problems: list[Problem] = []
+        self.documents: dict[str, Document | None] = {}
+        self.schema_errors: dict[str, set[str]] = {}
+        self.checked: set[tuple[str, str, str | None, str]] = set()
+        self.config_dir = Path(".")
+        self.definitions = DefinitionChecker(self.problems.append)
+
+    # ------------------------------------------------------------------ files
+
+    def open(self, path: Path, kind: str | None, place: tuple[Document, JsonPath] | None) -> Document | None:
+        """Parse and schema-check a file once; None (with a problem at `place`) when it cannot be read."""
+        key = str(path)
+        if key in self.documents:
+            return self.documents[key]
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = "is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else "cannot be read"
+            if place is None:
+                self.problems.append(Problem(key, None, None, "", "error", "missing-file", f"{key} {reason}"))
+            else:
+                self.problems.append(place[0].problem(place[1], "error", "missing-file", f"{key} {reason}"))
+            self.documents[key] = None
+            return None
+        document = load_document(text, key)
+        self.documents[key] = document
+        self.problems.extend(document.problems)
+        if document.data is None and not document.problems:
+            self.problems.append(Problem(key, 1, 1, "", "error", "empty-file", "the file is empty"))
+        elif document.data is not None:
+            found = schema_problems(document, kind or detect_kind(document.data), self.strict)
+            self.problems.extend(found)
+            self.schema_errors[key] = {p.pointer for p in found if p.severity == "error"}
+            if (kind or detect_kind(document.data)) == "collection":
+                self._sections(document)
+        return document
+
+    def _sections(self, document: Document) -> None:
+        """Top-level keys Kometa accepts in a collection file that the engine refuses."""
+        for key in document.data if isinstance(document.data, dict) else ():
+            if key not in SECTIONS and key == "translations":
+                message = "`translations` is not supported by this engine, which refuses files that have it"
+                self.problems.append(document.problem((key,), "warning", "unsupported", message))
+
+    # ------------------------------------------------------------------ config.yml
+
+    def check_config(self, path: Path) -> None:
+        """config.yml, then every library's files, then playlist_files."""
+        self.config_dir = path.parent
+        document = self.open(path, "config", None)
+        if document is None or not isinstance(document.data, dict):
+            return
+        self.problems.extend(
+            config_notes(document, self.secrets, self.schema_errors.get(document.source, set()))
+        )
+        libraries = document.data.get("libraries")
+        for name, node in libraries.items() if isinstance(libraries, dict) else ():
+            self.library(document, str(name), node if isinstance(node, dict) else {})
+        for ref in self.refs(document, ("playlist_files",)):
+            self.check_ref(ref, LibraryInfo("", None), "playlist")
+
+    def library(self, config: Document, name: str, node: dict[str, Any]) -> None:
+        """Every file list of one library."""
+        base: JsonPath = ("libraries", name)
+        libtype = self.library_type(config, name, node)
+        variables = node.get("template_variables")
+        variables = dict(variables) if isinstance(variables, dict) else {}
+        places = {str(k): (config, (*base, "template_variables", k)) for k in variables}
+        for key, kind in LIST_KINDS.items():
+            for ref in self.refs(config, (*base, key)):
+                ref_places = {str(k): (config, (*ref.block, "template_variables", k)) for k in ref.variables}
+                info = LibraryInfo(name, libtype, {**variables, **ref.variables}, {**places, **ref_places})
+                self.check_ref(ref, info, kind)
+
+    def library_type(self, config: Document, name: str, node: dict[str, Any]) -> str | None:
+        """movie, show or artist: as given, from the library's names, or from the defaults it uses."""
+        if name in self.library_types:
+            return self.library_types[name]
+        for text in (str(node.get("library_name") or ""), name):
+            guessed = guess_type(text)
+            if guessed is not None:
+                return guessed
+        types: set[str] = set()
+        for ref in self.refs(config, ("libraries", name, "collection_files"), schedules=False):
+            if ref.kind == "default":
+                found = {t for t in ("movie", "show") if self._default_in(self.defaults_dir / t, ref.value)}
+                types |= found if len(found) == 1 else set()
+        return types.pop() if len(types) == 1 else None
+
+    # ------------------------------------------------------------------ file blocks
+
+    def refs(self, document: Document, path: JsonPath, schedules: bool = True) -> list[Ref]:
+        """The file blocks of the list at `path` (a list, one path, or nothing)."""
+        node: Any = document.data
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, str) and node.strip():
+            return [Ref("file", node.strip(), document, path, path)]
+        refs = []
+        for index, item in enumerate(node if isinstance(node, list) else ()):
+            item_path = (*path, index)
+            if isinstance(item, str) and item.strip():
+                refs.append(Ref("file", item.strip(), document, item_path, item_path))
+            elif isinstance(item, dict):
+                ref = self._block(document, item_path, item)
+                if ref is not None:
+                    refs.append(ref)
+                if schedules and "schedule" in item:
+                    problem = schedule_problem(document, (*item_path, "schedule"), item["schedule"])
+                    if problem is not None:
+                        self.problems.append(problem)
+        return refs
+
+    @staticmethod
+    def _block(document: Document, path: JsonPath, item: dict[str, Any]) -> Ref | None:
+        sources = [k for k in SOURCE_KEYS if k in item]
+        if len(sources) != 1:
+            return None  # the schema reports it
+        written, value = sources[0], item[sources[0]]
+        if isinstance(value, bool) or not isinstance(value, str | int | float) or not str(value).strip():
+            return None
+        text, kind = str(value).strip(), written
+        if written == "pmm" or (written == "git" and text.startswith("PMM/")):
+            kind, text = "default", text.removeprefix("PMM/")
+        variables = item.get("template_variables")
+        variables = dict(variables) if isinstance(variables, dict) else {}
+        return Ref(kind, text, document, (*path, written), path, variables)
+
+    def check_ref(self, ref: Ref, library: LibraryInfo, kind: str | None) -> None:
+        """Resolve one file block, parse its files, and check collection files for the library."""
+        for path in self.resolve(ref, library.libtype, kind):
+            document = self.open(path, kind, (ref.document, ref.path))
+            if document is not None and kind == "collection" and isinstance(document.data, dict):
+                self.collection(document, library)
+
+    def resolve(self, ref: Ref, libtype: str | None, kind: str | None) -> list[Path]:
+        """The local files a block stands for; problems for missing ones, notes for remote ones."""
+        if "<<" in ref.value:
+            return []
+        if ref.kind == "url":
+            message = f"`{ref.value}` is not checked (remote)"
+            self.problems.append(ref.document.problem(ref.path, "warning", "remote", message))
+            return []
+        if ref.kind in ("git", "repo"):
+            message = f"`{ref.kind}: {ref.value}` is not checked: this engine does not read the Kometa community repository"
+            self.problems.append(ref.document.problem(ref.path, "warning", "unsupported", message))
+            return []
+        if ref.kind == "default":
+            return self._default(ref, libtype) if kind == "collection" else []
+        base = resolve_path(ref.value, self.config_dir, ref.kind)
+        if ref.kind == "folder":
+            return self._folder(ref, base)
+        candidates = file_candidates(base)
+        for candidate in candidates:
+            if candidate.is_file():
+                return [candidate]
+        looked = " and ".join(str(c) for c in candidates)
+        siblings = [p.name for p in base.parent.glob("*") if p.suffix.lower() in YAML_SUFFIXES]
+        message = f"file `{ref.value}` not found (looked for {looked})"
+        self.problems.append(
+            ref.document.problem(
+                ref.path, "error", "missing-file", message, did_you_mean(base.name, siblings)
+            )
+        )
+        return []
+
+    def _folder(self, ref: Ref, base: Path) -> list[Path]:
+        if not base.is_dir():
+            message = f"folder `{ref.value}` not found ({base})"
+            self.problems.append(ref.document.problem(ref.path, "error", "missing-file", message))
+            return []
+        found = sorted(p for p in base.iterdir() if p.is_file() and p.suffix.lower() in YAML_SUFFIXES)
+        if not found:
+            message = f"folder `{ref.value}` has no .yml or .yaml files ({base})"
+            self.problems.append(ref.document.problem(ref.path, "error", "missing-file", message))
+        return found
+
+    def _default_folders(self, libtype: str | None) -> list[Path]:
+        types = [libtype] if libtype else ["movie", "show"]
+        return [*(self.defaults_dir / t for t in types), *(self.defaults_dir / f for f in DEFAULT_FOLDERS)]
+
+    @staticmethod
+    def _default_in(folder: Path, name: str) -> Path | None:
+        for suffix in YAML_SUFFIXES:
+            name = name[: -len(suffix)] if name.lower().endswith(suffix) else name
+        return next((c for c in file_candidates(folder / name) if c.is_file()), None)
+
+    def _default(self, ref: Ref, libtype: str | None) -> list[Path]:
+        folders = self._default_folders(libtype)
+        for folder in folders:
+            found = self._default_in(folder, ref.value)
+            if found is not None:
+                return [found]
+        known = sorted(
+            {p.stem for f in folders if f.is_dir() for p in f.iterdir() if p.suffix in YAML_SUFFIXES}
+        )
+        scope = f" for {libtype} libraries" if libtype else ""
+        hint = did_you_mean(ref.value, known) or f"available: {', '.join(known) or 'none'}"
+        message = f"no default named `{ref.value}`{scope}"
+        self.problems.append(ref.document.problem(ref.path, "error", "unknown-default", message, hint))
+        return []
+
+    # ------------------------------------------------------------------ collection files
+
+    def collection(self, document: Document, library: LibraryInfo) -> None:
+        """A collection file's definitions, with its templates, for one library (once per variables)."""
+        key = (
+            document.source,
+            library.name,
+            library.libtype,
+            repr(sorted(library.variables.items(), key=str)),
+        )
+        if key in self.checked or any(p.code == "yaml-syntax" for p in document.problems):
+            return
+        self.checked.add(key)
+        templates = self.templates(document, library)
+        self.definitions.check_file(
+            document, templates, library, self.schema_errors.get(document.source, set())
+        )
+
+    def templates(self, document: Document, library: LibraryInfo) -> Templates:
+        """The file's own templates, then those of its external_templates (each file once)."""
+        own = document.data.get("templates")
+        sources = {
+            str(name): TemplateSource(body, document, ("templates", name))
+            for name, body in (own.items() if isinstance(own, dict) else ())
+        }
+        complete = self._external(document, library, {}, sources, {document.source})
+        return Templates(sources, complete)
+
+    def _external(
+        self,
+        document: Document,
+        library: LibraryInfo,
+        parent: dict[str, Any],
+        sources: dict[str, TemplateSource],
+        seen: set[str],
+    ) -> bool:
+        complete = True
+        for ref in self.refs(document, ("external_templates",)):
+            variables = {**parent, **ref.variables}
+            paths = self.resolve(ref, library.libtype, "collection")
+            complete = complete and bool(paths)
+            for path in paths:
+                loaded = self.open(path, "collection", (ref.document, ref.path))
+                if loaded is None or not isinstance(loaded.data, dict):
+                    complete = False
+                    continue
+                if loaded.source in seen:
+                    continue
+                seen.add(loaded.source)
+                own = loaded.data.get("templates")
+                for name, body in own.items() if isinstance(own, dict) else ():
+                    sources.setdefault(
+                        str(name), TemplateSource(body, loaded, ("templates", name), variables)
+                    )
+                complete = self._external(loaded, library, variables, sources, seen) and complete
+        return complete

@@ -15,9 +15,6 @@ import argparse
 import json
 import math
 import os
-import platform
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,9 +30,18 @@ from ruamel.yaml import YAML
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _common import (  # noqa: E402
+    TOKEN,
+    free_port,
+    peak_rss_mb,
+    result_header,
+    start_plexsim,
+    stop_plexsim,
+    write_result,
+)
+
 from modules import plex as gateway  # noqa: E402  (the repository root must be on sys.path first)
 
-TOKEN = "bench-token"
 TOTAL_COLLECTIONS = 100
 SMART_FILTERS = 20
 DYNAMIC_TYPES = ("genre", "decade")  # dynamic_collections types; each value Plex offers is one collection
@@ -44,40 +50,6 @@ RSS_GOAL_MB = 500
 
 
 # --------------------------------------------------------------------------- plexsim
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def start_server(scale: int, port: int) -> tuple[subprocess.Popen[bytes], float]:
-    """Start the simulator and return it with the seconds until it answered `/identity`."""
-    started = time.perf_counter()
-    command = [sys.executable, "-m", "plexsim", "serve", "--port", str(port), "--scale", str(scale)]
-    proc = subprocess.Popen(
-        [*command, "--token", TOKEN], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    url = f"http://127.0.0.1:{port}/identity"
-    while True:
-        if proc.poll() is not None:
-            raise SystemExit(f"plexsim exited early: {proc.stderr.read().decode() if proc.stderr else ''}")
-        try:
-            if requests.get(url, headers={"X-Plex-Token": TOKEN}, timeout=1).ok:
-                return proc, time.perf_counter() - started
-        except requests.ConnectionError:
-            time.sleep(0.05)
-
-
-def stop_server(proc: subprocess.Popen[bytes]) -> None:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def choices(base: str, kind: str) -> list[tuple[str, str]]:
@@ -96,16 +68,6 @@ def collection_sizes(base: str) -> dict[str, int]:
     )
     answer.raise_for_status()
     return {n.attrib["title"]: int(n.attrib.get("childCount", 0)) for n in ET.fromstring(answer.content)}
-
-
-def peak_rss_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        return None
-    return None
 
 
 def stats(base: str, method: str = "GET") -> dict[str, Any]:
@@ -346,7 +308,7 @@ def run_engine(base: str, config: Path, name: str, listing_pages: int) -> dict[s
 
 def run(scale: int) -> dict[str, Any]:
     port = free_port()
-    server, startup = start_server(scale, port)
+    server, startup = start_plexsim(scale, port)
     base = f"http://127.0.0.1:{port}"
     try:
         kinds = ("genre", "decade", "studio", "label", "country", "contentRating", "resolution")
@@ -371,7 +333,7 @@ def run(scale: int) -> dict[str, Any]:
         sizes = collection_sizes(base)  # after the measured runs: smart collections' sizes too
         server_rss = peak_rss_mb(server.pid)
     finally:
-        stop_server(server)
+        stop_plexsim(server)
 
     kinds_used = sorted(tag_kinds(collections))
     constant = {
@@ -436,19 +398,8 @@ def main() -> int:
     parser.add_argument("--scale", type=int, default=50_000)
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "engine.json")
     args = parser.parse_args()
-    result = {
-        "benchmark": "engine",
-        "scale": args.scale,
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        **run(args.scale),
-    }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(result, indent=2) + "\n")
+    result = {**result_header("engine", args.scale), **run(args.scale)}
+    write_result(result, args.output)
     print(json.dumps({k: v for k, v in result.items() if k != "collections"}, indent=2))
     print(f"(every collection is listed in {args.output})")
     return 0 if all(result["goals"].values()) else 1

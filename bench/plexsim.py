@@ -8,69 +8,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import requests
-
-ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "bench-token"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def start_server(scale: int, port: int) -> tuple[subprocess.Popen[bytes], float]:
-    """Start the simulator and return it with the seconds until it answered `/identity`."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "plexsim",
-            "serve",
-            "--port",
-            str(port),
-            "--scale",
-            str(scale),
-            "--token",
-            TOKEN,
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}/identity"
-    while True:
-        if proc.poll() is not None:
-            raise SystemExit(f"plexsim exited early: {proc.stderr.read().decode() if proc.stderr else ''}")
-        try:
-            if requests.get(url, headers={"X-Plex-Token": TOKEN}, timeout=1).ok:
-                return proc, time.perf_counter() - started
-        except requests.ConnectionError:
-            time.sleep(0.05)
-
-
-def peak_rss_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
+from _common import (
+    ROOT,
+    TOKEN,
+    free_port,
+    peak_rss_mb,
+    result_header,
+    start_plexsim,
+    stop_plexsim,
+    write_result,
+)
 
 
 def timed_get(session: requests.Session, url: str, start: int, size: int) -> tuple[float, int, int]:
@@ -133,7 +87,7 @@ def plexapi_listing(base: str) -> dict[str, Any]:
 
 def run(scale: int) -> dict[str, Any]:
     port = free_port()
-    proc, startup = start_server(scale, port)
+    proc, startup = start_plexsim(scale, port)
     base = f"http://127.0.0.1:{port}"
     try:
         result: dict[str, Any] = {
@@ -145,8 +99,7 @@ def run(scale: int) -> dict[str, Any]:
             "server_peak_rss_mb": peak_rss_mb(proc.pid),
         }
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
+        stop_plexsim(proc)
     listing = result["paged_listing_100"]
     result["goals"] = {
         "startup_under_30s": result["startup_seconds"] < 30,
@@ -162,19 +115,8 @@ def main() -> int:
     parser.add_argument("--scale", type=int, default=50_000)
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "plexsim.json")
     args = parser.parse_args()
-    result = {
-        "benchmark": "plexsim",
-        "scale": args.scale,
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        **run(args.scale),
-    }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(result, indent=2) + "\n")
+    result = {**result_header("plexsim", args.scale), **run(args.scale)}
+    write_result(result, args.output)
     print(json.dumps(result, indent=2))
     return 0 if all(result["goals"].values()) else 1
 

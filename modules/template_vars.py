@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from modules.yamlio import plain
+
 _ARITHMETIC = re.compile(r"^(?P<base>.+?)(?P<op>[+-])(?P<num>\d+)$")
 _INT = re.compile(r"^[+-]?\d+$")
 _FLOAT = re.compile(r"^[+-]?(?:\d+\.\d*|\.\d+)$")
@@ -42,21 +44,7 @@ class Drop(Exception):
     """Internal signal: the value being built references a missing optional variable."""
 
 
-def to_plain(value: Any) -> Any:
-    """Deep-copy ``value`` into plain dicts, lists, str, int, float and bool (no ruamel types)."""
-    if isinstance(value, Mapping):
-        return {to_plain(k): to_plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_plain(v) for v in value]
-    if isinstance(value, bool) or type(value).__name__ == "ScalarBoolean":
-        return bool(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, str):
-        return str(value)
-    return value
+to_plain = plain  # one conversion of ruamel's types for the whole engine
 
 
 def _placeholder_spans(text: str) -> list[tuple[int, int]]:

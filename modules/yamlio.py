@@ -61,10 +61,12 @@ def plain(value: Any) -> Any:
     """A deep copy with ruamel's types turned into dict, list, str, int, float, bool and None."""
     if isinstance(value, Mapping):
         return {str(k) if not isinstance(k, (int, float, bool)) else k: plain(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [plain(v) for v in value]
-    if isinstance(value, bool) or value is None:
-        return value
+    if value is None:
+        return None
+    if isinstance(value, bool) or type(value).__name__ == "ScalarBoolean":
+        return bool(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):

@@ -1,0 +1,1 @@
+"""Kometa Panel: the Flask service (app factory comes later)."""

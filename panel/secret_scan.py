@@ -1,0 +1,274 @@
+"""Secret scan for config-repository writes: literal credentials in YAML refuse the commit, saying where.
+
+Pure functions, no I/O. `scan_text` composes one YAML text into nodes (ruamel's round-trip loader, so every
+scalar keeps its line and column) and checks every scalar value; comments are never scalars, so they are
+never reported. A text that does not parse gives no findings (syntax errors are the validator's job).
+
+Rules, per string scalar (a scalar gives at most one finding per kind):
+
+- anywhere: GitHub tokens (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`), AWS access key IDs
+  (`AKIA`/`ASIA` + 16), Slack tokens (`xoxb-`...), Slack and Discord webhook URLs (the URL is the secret),
+  private key blocks, and `X-Plex-Token=...` inside URLs;
+- under a secret-like key (`token`, `apikey`, `client_secret`, `password`, `pin`, `authorization`, ...;
+  `key`, `*_key` and `client_id` only inside a service block such as `plex:`, `tmdb:`, `trakt:`), when no
+  pattern above matched: a 20-character Plex token under a token key, a 32/64-hex API key, a high-entropy
+  value (>= 3.5 bits/char, >= 20 characters, no spaces), or else any credential-looking literal
+  (>= 8 characters, not one repeated character).
+
+Never reported: `<<name>>` placeholders (the right way), `env`, empty values, booleans, numbers, anything
+under `template_variables`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+__all__ = ["Finding", "entropy", "scan_files", "scan_text"]
+
+Path = list[str | int]
+
+_STR_TAG = "tag:yaml.org,2002:str"
+SERVICES = frozenset(
+    [
+        "plex",
+        "tmdb",
+        "trakt",
+        "omdb",
+        "mdblist",
+        "notifiarr",
+        "gotify",
+        "ntfy",
+        "tautulli",
+        "radarr",
+        "sonarr",
+        "github",
+        "mal",
+        "anidb",
+    ]
+)
+SKIPPED_KEYS = frozenset({"template_variables"})
+_SECRET_WORDS = ("token", "secret", "password", "passwd", "apikey", "api_key", "authorization", "pin")
+_NOT_SECRET = frozenset({"token_type"})
+_PLACEHOLDER = re.compile(r"<<\s*[A-Za-z0-9_]+\s*>>")
+_NUMBER = re.compile(r"[+-]?(\d[\d_]*)?\.?\d+([eE][+-]?\d+)?")
+_BOOLISH = frozenset(["true", "false", "yes", "no", "on", "off", "null", "none", "~", "env"])
+_PLEX_TOKEN = re.compile(r"[A-Za-z0-9_-]{20}")
+_HEX_KEY = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{64}")
+_URL_PLEX_TOKEN = re.compile(r"[?&]X-Plex-Token=([^&#\s]+)", re.IGNORECASE)
+
+# kind -> (pattern, what it is)
+PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {
+    "github_token": (
+        re.compile(r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
+        "a GitHub token",
+    ),
+    "aws_access_key": (
+        re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])"),
+        "an AWS access key ID",
+    ),
+    "slack_token": (re.compile(r"(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}"), "a Slack token"),
+    "webhook_url": (
+        re.compile(
+            r"https?://(?:hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_]+/[A-Za-z0-9_/]+"
+            r"|(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api(?:/v\d+)?/webhooks/\d+/[A-Za-z0-9_-]+)",
+            re.IGNORECASE,
+        ),
+        "a webhook URL (the URL itself is the secret)",
+    ),
+    "private_key": (re.compile(r"-----BEGIN[A-Z0-9 ]* PRIVATE KEY(?: BLOCK)?-----"), "a private key block"),
+}
+
+
+@dataclass
+class Finding:
+    """One literal secret; line and column are 1-based (column of the secret inside a one-line value)."""
+
+    file: str
+    line: int
+    column: int
+    pointer: str  # JSON pointer (RFC 6901) of the value, e.g. /plex/token
+    key: str  # the nearest mapping key above the value, e.g. token
+    kind: str  # plex_token, api_key, high_entropy, secret_value, github_token, webhook_url, ...
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape: {file, line, column, pointer, key, kind, message}."""
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: secret[{self.kind}]: {self.message}"
+
+
+def entropy(text: str) -> float:
+    """Shannon entropy of `text` in bits per character (0.0 for an empty text)."""
+    if not text:
+        return 0.0
+    size = len(text)
+    return -sum(n / size * math.log2(n / size) for n in Counter(text).values())
+
+
+def scan_files(files: dict[str, str]) -> list[Finding]:
+    """Findings over several files (path -> text); only *.yml / *.yaml files are scanned."""
+    findings: list[Finding] = []
+    for name, text in files.items():
+        if name.lower().endswith((".yml", ".yaml")):
+            findings.extend(scan_text(text, name))
+    return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.kind))
+
+
+def scan_text(text: str, source: str) -> list[Finding]:
+    """Findings in one YAML text (all its documents); [] when the text is not valid YAML."""
+    try:
+        roots = list(YAML(typ="rt").compose_all(text))
+    except YAMLError:
+        return []
+    findings: list[Finding] = []
+    seen: set[int] = set()
+    lines = text.splitlines()
+    for root in roots:
+        stack: list[tuple[Node, Path]] = [(root, [])] if root is not None else []
+        while stack:
+            node, path = stack.pop()
+            if id(node) in seen:
+                continue  # an alias: already scanned where its anchor is
+            seen.add(id(node))
+            if isinstance(node, ScalarNode):
+                findings.extend(_check_scalar(node, path, source, lines))
+            elif isinstance(node, SequenceNode):
+                stack.extend((item, [*path, i]) for i, item in reversed(list(enumerate(node.value))))
+            elif isinstance(node, MappingNode):
+                children = []
+                for key_node, value_node in node.value:
+                    key = str(key_node.value) if isinstance(key_node, ScalarNode) else "?"
+                    if key not in SKIPPED_KEYS:
+                        children.append((value_node, [*path, key]))
+                stack.extend(reversed(children))
+    return sorted(findings, key=lambda f: (f.line, f.column, f.kind))
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _check_scalar(node: ScalarNode, path: Path, source: str, lines: list[str]) -> list[Finding]:
+    if node.tag != _STR_TAG or not isinstance(node.value, str):
+        return []  # numbers, booleans, nulls, timestamps
+    value: str = node.value
+    key = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+    found: list[Finding] = []
+
+    def add(kind: str, what: str, offset: int = -1, plex: bool = False) -> None:
+        line, column = _position(node, lines, offset)
+        name = "plextoken" if plex else _placeholder_name(path)
+        message = (
+            f"{_dotted(path)} {what}; replace it with <<{name}>> and set the secret in the panel "
+            f"(or KOMETA_{name.upper()})"
+        )
+        found.append(Finding(source, line, column, _pointer(path), key, kind, message))
+
+    for kind, (pattern, what) in PATTERNS.items():
+        match = pattern.search(value)
+        if match:
+            add(kind, f"contains {what}", match.start())
+    for match in _URL_PLEX_TOKEN.finditer(value):
+        if _credential_like(match[1]):
+            add("plex_token", "has a Plex token in its URL (X-Plex-Token=...)", match.start(1), plex=True)
+            break
+    if found or not _is_secret_key(key, path):
+        return found
+
+    bare = _PLACEHOLDER.sub("", value).strip()
+    if not _credential_like(bare):
+        return found
+    token_key = "token" in key.lower()
+    if token_key and _PLEX_TOKEN.fullmatch(bare):
+        add("plex_token", "looks like a Plex token", plex=_in_plex(path, key))
+    elif _HEX_KEY.fullmatch(bare):
+        add("api_key", f"looks like an API key ({len(bare)} hex characters)")
+    elif len(bare) >= 20 and not any(c.isspace() for c in bare) and entropy(bare) >= 3.5:
+        add("high_entropy", f"looks like a secret (a random-looking value of {len(bare)} characters)")
+    else:
+        add("secret_value", f"is a secret-like key with a literal value ({len(bare)} characters)")
+    return found
+
+
+def _credential_like(value: str) -> bool:
+    """Long enough, not a placeholder/env/boolean/number, not one repeated character."""
+    text = value.strip()
+    if len(text) < 8 or len(set(text)) == 1 or _PLACEHOLDER.fullmatch(text):
+        return False
+    return text.lower() not in _BOOLISH and not _NUMBER.fullmatch(text)
+
+
+def _is_secret_key(key: str, path: Path) -> bool:
+    """Whether a value under `key` (at `path`) should hold a secret."""
+    name = key.lower().replace("-", "_")
+    if not name or name in _NOT_SECRET:
+        return False
+    parts = [p for p in re.split(r"[^a-z0-9]+", name) if p]
+    compact = "".join(parts)
+    for word in _SECRET_WORDS:
+        if word == "pin":
+            if "pin" in parts:
+                return True
+        elif word in name or word.replace("_", "") in compact:
+            return True
+    if name == "key" or name.endswith("_key") or name == "client_id":
+        return any(isinstance(p, str) and p.lower() in SERVICES for p in path[:-1])
+    return False
+
+
+def _in_plex(path: Path, key: str) -> bool:
+    return "plex" in key.lower() or any(isinstance(p, str) and p.lower() == "plex" for p in path)
+
+
+# --------------------------------------------------------------------------- places and names
+
+
+def _position(node: ScalarNode, lines: list[str], offset: int) -> tuple[int, int]:
+    """1-based line and column of the value (past any anchor or tag), or of `offset` inside a one-line value."""
+    start, end = node.start_mark, node.end_mark
+    line, column = start.line + 1, start.column + 1
+    if start.line != end.line or start.line >= len(lines):
+        return line, column  # block and multi-line scalars: where the value starts
+    raw = lines[start.line][start.column : end.column]
+    quote = node.style if node.style in ("'", '"') else ""
+    shown = f"{quote}{node.value}{quote}"
+    if node.style not in (None, "'", '"') or not raw.endswith(shown):
+        return line, column  # escapes or folding: the source text differs from the value
+    column += len(raw) - len(shown)
+    return line, column + (len(quote) + offset if offset >= 0 else 0)
+
+
+def _pointer(path: Path) -> str:
+    """A JSON pointer (RFC 6901): ("libraries", "A/B", 0) -> /libraries/A~1B/0."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _dotted(path: Path) -> str:
+    """The path as the engine's messages write it: libraries.Movies.plex.token, collection_files[0].url."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "the document"
+
+
+def _placeholder_name(path: Path) -> str:
+    """A `<<name>>` to suggest: the service block and key (tmdb_apikey), else the last two keys."""
+    keys = [str(p) for p in path if isinstance(p, str)]
+    if not keys:
+        return "secret"
+    service = next((k for k in reversed(keys[:-1]) if k.lower() in SERVICES), None)
+    if service and service.lower() != keys[-1].lower():
+        parts = [service, keys[-1]]
+    else:
+        parts = keys[-2:]
+    name = re.sub(r"[^a-z0-9]+", "_", "_".join(parts).lower()).strip("_")
+    return name or "secret"

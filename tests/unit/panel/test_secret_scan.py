@@ -1,0 +1,319 @@
+"""panel.secret_scan: literal secrets in YAML are found at their exact place; the right ways are not.
+
+The fake secrets are assembled from pieces so that this file itself holds no secret-shaped literal.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from panel.secret_scan import Finding, entropy, scan_files, scan_text
+
+ROOT = Path(__file__).resolve().parents[3]
+
+PLEX = "xQ3vZ8kL2mN9" + "pR4sT6wY"  # 20 characters, like a Plex token
+TMDB = "3f9a1c7e5b2d4a6c" + "8e0b7d1f2a9c4e6b"  # 32 hex
+TRAKT_SECRET = TMDB + "c0ffee1234abcdef" + "9876543210fedcba"  # 64 hex
+GITHUB = "ghp_" + "R7kT2mW9xB4nQ6vL1pZ8" + "sD3fH5jK0cY2aE7u"
+AWS = "AKIA" + "IOSFODNN7EXAMPLE"
+DISCORD = (
+    "https://discord.com/api/webhooks/" + "112233445566778899/" + "Zx9_Yw8-Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa"
+)
+SLACK = "https://hooks.slack.com/services/" + "T0123ABCD/B0456EFGH/" + "aBcDeFgHiJkLmNoPqRsTuVwX"
+PRIVATE_KEY = "-----BEGIN " + "OPENSSH PRIVATE KEY-----"
+JWT = "eyJ0eXAiOiJKV1Qi" + "LCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiI2MTQ"
+
+
+def places(text: str, source: str = "config.yml") -> list[tuple[int, int, str, str]]:
+    return [(f.line, f.column, f.pointer, f.kind) for f in scan_text(text, source)]
+
+
+def test_fake_secrets_have_the_real_shapes() -> None:
+    assert len(PLEX) == 20
+    assert len(TMDB) == 32 and len(TRAKT_SECRET) == 64
+    assert len(GITHUB) == 40 and len(AWS) == 20
+
+
+# --------------------------------------------------------------------------- found, at the exact place
+
+
+def test_plex_token_in_config() -> None:
+    text = f"plex:\n  url: http://192.168.1.12:32400\n  token: {PLEX}\n  timeout: 60\n"
+    [finding] = scan_text(text, "config.yml")
+    assert (finding.file, finding.line, finding.column) == ("config.yml", 3, 10)
+    assert (finding.pointer, finding.key, finding.kind) == ("/plex/token", "token", "plex_token")
+    assert finding.message == (
+        "plex.token looks like a Plex token; replace it with <<plextoken>> and set the secret in the panel "
+        "(or KOMETA_PLEXTOKEN)"
+    )
+
+
+def test_plex_token_quoted_points_at_the_quote() -> None:
+    assert places(f'plex:\n  token: "{PLEX}"\n') == [(2, 10, "/plex/token", "plex_token")]
+
+
+def test_plex_token_in_library_override_with_slash_in_name() -> None:
+    text = f"libraries:\n  Movies/4K:\n    plex:\n      token: '{PLEX}'\n"
+    [finding] = scan_text(text, "config.yml")
+    assert (finding.line, finding.column, finding.pointer) == (4, 14, "/libraries/Movies~14K/plex/token")
+    assert "libraries.Movies/4K.plex.token" in finding.message and "<<plextoken>>" in finding.message
+
+
+def test_x_plex_token_inside_url_points_at_the_token() -> None:
+    text = f"plex:\n  url: http://x:32400/?X-Plex-Token={PLEX}\n  token: <<plextoken>>\n"
+    [finding] = scan_text(text, "config.yml")
+    assert (finding.line, finding.column, finding.pointer, finding.kind) == (2, 37, "/plex/url", "plex_token")
+    assert "X-Plex-Token" in finding.message and "<<plextoken>>" in finding.message
+
+
+def test_x_plex_token_in_a_collection_url_list() -> None:
+    text = (
+        "collections:\n  Pinned:\n    url_poster:\n"
+        f"      - 'http://plex:32400/library/metadata/1/thumb?width=300&x-plex-token={PLEX}'\n"
+    )
+    assert places(text, "collections/movies.yml") == [
+        (4, 76, "/collections/Pinned/url_poster/0", "plex_token")
+    ]
+
+
+def test_tmdb_apikey_32_hex() -> None:
+    text = f"tmdb:\n  apikey: {TMDB}\n  language: en\n  region: US\n"
+    [finding] = scan_text(text, "config.yml")
+    assert (finding.line, finding.column, finding.pointer, finding.kind) == (2, 11, "/tmdb/apikey", "api_key")
+    assert "<<tmdb_apikey>>" in finding.message and "KOMETA_TMDB_APIKEY" in finding.message
+
+
+def test_trakt_client_secret_client_id_and_authorization() -> None:
+    text = (
+        "trakt:\n"
+        f"  client_id: {TRAKT_SECRET}\n"
+        f"  client_secret: {TRAKT_SECRET[::-1]}\n"
+        "  pin:\n"
+        "  authorization:\n"
+        f"    access_token: {TMDB}{TMDB}\n"
+        "    token_type: Bearer\n"
+        "    expires_in: 7776000\n"
+        f"    refresh_token: {TMDB[::-1]}{TMDB}\n"
+        "    scope: public\n"
+        "    created_at: 1700000000\n"
+    )
+    assert places(text) == [
+        (2, 14, "/trakt/client_id", "api_key"),
+        (3, 18, "/trakt/client_secret", "api_key"),
+        (6, 19, "/trakt/authorization/access_token", "api_key"),
+        (9, 20, "/trakt/authorization/refresh_token", "api_key"),
+    ]
+    messages = [f.message for f in scan_text(text, "config.yml")]
+    assert "<<trakt_client_secret>>" in messages[1]
+    assert "<<trakt_access_token>>" in messages[2]
+
+
+def test_mal_jwt_access_token_is_high_entropy() -> None:
+    text = f"mal:\n  authorization:\n    access_token: {JWT}\n"
+    assert places(text) == [(3, 19, "/mal/authorization/access_token", "high_entropy")]
+
+
+def test_radarr_token_and_anidb_password_and_trakt_pin() -> None:
+    text = (
+        "radarr:\n  url: http://192.168.1.12:7878\n"
+        f"  token: {TMDB}\n"
+        "anidb:\n  username: alice\n  password: correct-horse-battery\n"
+        "trakt:\n  pin: 9F3KX2QW\n"
+    )
+    assert places(text) == [
+        (3, 10, "/radarr/token", "api_key"),
+        (6, 13, "/anidb/password", "secret_value"),
+        (8, 8, "/trakt/pin", "secret_value"),
+    ]
+
+
+def test_key_inside_a_service_block_is_secret() -> None:
+    text = f"omdb:\n  key: {TMDB[:8]}\n  cache_expiration: 60\n"
+    assert places(text) == [(2, 8, "/omdb/key", "secret_value")]
+
+
+def test_github_token_in_a_collection_file_url() -> None:
+    text = (
+        "libraries:\n  Movies:\n    collection_files:\n"
+        f"      - url: https://{GITHUB}@raw.githubusercontent.com/me/private/main/movies.yml\n"
+    )
+    [finding] = scan_text(text, "config.yml")
+    place = (finding.line, finding.column, finding.pointer, finding.kind)
+    assert place == (4, 22, "/libraries/Movies/collection_files/0/url", "github_token")
+    assert "GitHub token" in finding.message
+
+
+def test_github_token_under_github_token_key_is_reported_once() -> None:
+    assert places(f"github:\n  token: {GITHUB}\n") == [(2, 10, "/github/token", "github_token")]
+
+
+def test_discord_webhook_url() -> None:
+    text = f"webhooks:\n  error: {DISCORD}\n  run_start:\n"
+    [finding] = scan_text(text, "config.yml")
+    assert (finding.line, finding.column, finding.pointer, finding.kind) == (
+        2,
+        10,
+        "/webhooks/error",
+        "webhook_url",
+    )
+    assert "webhook URL" in finding.message and "<<webhooks_error>>" in finding.message
+
+
+def test_slack_webhook_in_a_list() -> None:
+    text = f"webhooks:\n  run_end:\n    - notifiarr\n    - '{SLACK}'\n"
+    assert places(text) == [(4, 8, "/webhooks/run_end/1", "webhook_url")]
+
+
+def test_aws_key_anywhere() -> None:
+    text = f"settings:\n  asset_directory:\n    - s3://{AWS}@bucket/assets\n"
+    assert places(text) == [(3, 12, "/settings/asset_directory/0", "aws_access_key")]
+
+
+def test_private_key_block() -> None:
+    text = (
+        "settings:\n  ssh_identity: |\n"
+        f"    {PRIVATE_KEY}\n    b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
+        "    -----END OPENSSH PRIVATE KEY-----\n"
+    )
+    assert places(text) == [(2, 17, "/settings/ssh_identity", "private_key")]
+
+
+def test_anchor_is_reported_once_at_its_place() -> None:
+    text = f"plex: &plex\n  token: &tok {PLEX}\nlibraries:\n  Movies:\n    plex:\n      token: *tok\n"
+    assert places(text) == [(2, 15, "/plex/token", "plex_token")]
+
+
+def test_tagged_value_points_past_the_tag_and_escaped_value_at_its_start() -> None:
+    text = f'plex:\n  token: !!str {PLEX}\n  url: "http://x:32400/?\\x58-Plex-Token={PLEX}"\n'
+    assert places(text) == [(2, 16, "/plex/token", "plex_token"), (3, 8, "/plex/url", "plex_token")]
+
+
+def test_several_documents_and_several_findings_sorted() -> None:
+    text = f"tmdb:\n  apikey: {TMDB}\n---\nplex:\n  token: {PLEX}\n"
+    assert places(text) == [(2, 11, "/tmdb/apikey", "api_key"), (5, 10, "/plex/token", "plex_token")]
+
+
+def test_scan_files_scans_only_yaml_and_sorts() -> None:
+    files = {
+        "config.yml": f"plex:\n  token: {PLEX}\n",
+        "README.md": f"token: {PLEX}\n",
+        "collections/a.YAML": f"x:\n  y: {DISCORD}\n",
+        "notes.txt": f"apikey: {TMDB}\n",
+    }
+    found = [(f.file, f.line, f.kind) for f in scan_files(files)]
+    assert found == [("collections/a.YAML", 2, "webhook_url"), ("config.yml", 2, "plex_token")]
+
+
+def test_finding_shapes() -> None:
+    [finding] = scan_text(f"plex:\n  token: {PLEX}\n", "config.yml")
+    assert isinstance(finding, Finding)
+    assert finding.to_dict()["pointer"] == "/plex/token"
+    assert str(finding).startswith("config.yml:2:10: secret[plex_token]: plex.token looks like a Plex token")
+
+
+def test_entropy() -> None:
+    assert entropy("") == 0.0
+    assert entropy("aaaa") == 0.0
+    assert entropy("abcd") == pytest.approx(2.0)
+
+
+# --------------------------------------------------------------------------- not secrets
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "<<plextoken>>",
+        "'<<plextoken>>'",
+        "env",
+        "",
+        "''",
+        "~",
+        "true",
+        "false",
+        "12345678901234",
+        "'12345678'",
+        "3.14159265",
+        "demo",
+        "xxxxxxxxxxxxxxxxxxxx",
+        "2024-01-01",
+        "Bearer <<trakt_token>>",
+    ],
+)
+def test_not_a_secret_under_secret_keys(value: str) -> None:
+    text = f"plex:\n  token: {value}\ntmdb:\n  apikey: {value}\ntrakt:\n  client_secret: {value}\n  pin: {value}\n"
+    assert places(text) == []
+
+
+def test_placeholders_in_urls_are_fine() -> None:
+    text = (
+        "plex:\n  url: http://x:32400/?X-Plex-Token=<<plextoken>>\n"
+        "webhooks:\n  error: https://discord.com/api/webhooks/<<discord_id>>/<<discord_token>>\n"
+        "  changes: https://discord.com/api/webhooks/112233445566778899/<<discord_token>>\n"
+    )
+    assert places(text) == []
+
+
+def test_key_in_dynamic_collections_and_templates_is_not_a_secret() -> None:
+    text = (
+        "templates:\n  Person:\n    optional: [key]\n    key: <<key>>\n"
+        "dynamic_collections:\n  Genres:\n    type: genre\n    key_name_override:\n"
+        f"      {TMDB}: Science Fiction\n"
+        "collections:\n  Collectionless:\n    template:\n      name: Person\n"
+        "      key: collectionlessAbCdEfGh123456\n"
+        f"    translation_key: {TMDB}\n"
+        f"    tmdb_collection: {TMDB}\n"
+    )
+    assert places(text, "collections/movies.yml") == []
+
+
+def test_template_variables_are_never_scanned() -> None:
+    text = (
+        "libraries:\n  Movies:\n    collection_files:\n      - default: genre\n"
+        "        template_variables:\n"
+        f"          token: {PLEX}\n          apikey: {TMDB}\n          url: {DISCORD}\n"
+    )
+    assert places(text) == []
+
+
+def test_comments_are_never_scanned() -> None:
+    text = f"# token: {PLEX}\nplex:\n  token: <<plextoken>>  # was {PLEX}\n  # apikey: {TMDB}\n"
+    assert places(text) == []
+
+
+def test_long_summaries_are_not_secrets() -> None:
+    summary = (
+        "Every film that won the Academy Award for Best Picture, from Wings in 1929 to the present day, "
+        "sorted by release date; the token list of honors includes several secret screenings."
+    )
+    text = f"collections:\n  Best Picture Winners:\n    summary: {summary}\n    sort_title: '!010_Oscars'\n"
+    assert places(text, "collections/movies.yml") == []
+
+
+def test_prose_under_a_secret_key_is_not_high_entropy() -> None:
+    text = "anidb:\n  password: set this in the panel secret store please\n"
+    assert [kind for *_, kind in places(text)] == ["secret_value"]
+
+
+def test_yaml_syntax_error_gives_nothing() -> None:
+    assert scan_text(f"plex:\n  token: {PLEX}\n  url: [unclosed\n", "config.yml") == []
+    assert scan_text(f"plex: {{token: {PLEX}\n", "config.yml") == []
+
+
+def test_empty_and_scalar_documents() -> None:
+    assert scan_text("", "config.yml") == []
+    assert scan_text("# only a comment\n", "config.yml") == []
+    assert places(f"{DISCORD}\n") == [(1, 1, "", "webhook_url")]
+
+
+def test_project_starter_config_and_defaults_have_no_findings() -> None:
+    files = {
+        str(path.relative_to(ROOT)): path.read_text(encoding="utf-8")
+        for folder in ("config-repo", "defaults")
+        for path in sorted((ROOT / folder).rglob("*"))
+        if path.is_file() and path.suffix in (".yml", ".yaml")
+    }
+    assert len(files) >= 10
+    assert scan_files(files) == []

@@ -1,1 +1,45 @@
-"""Kometa Panel: the Flask service (app factory comes later)."""
+"""Kometa Panel: the Flask service. ``create_app`` is the application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.routing import PathConverter
+
+from panel.repo import ConfigRepo
+from panel.settings import Settings
+
+
+class AnyPathConverter(PathConverter):
+    """Like ``path`` but also matches a leading ``/``, so absolute paths reach the path check (400)."""
+
+    regex = ".+?"
+    part_isolating = False
+
+
+def open_repo(settings: Settings) -> ConfigRepo:
+    """The config repository in the data directory, created from ``config-repo/`` if missing."""
+    path = settings.repo_path
+    if (path / "HEAD").is_file():
+        return ConfigRepo(path)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return ConfigRepo.create(path, settings.seed_dir, settings.author)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the panel app: settings, config repository, blueprints and envelope error handlers."""
+    from panel import api, schemas_route
+    from panel.api.envelope import register_error_handlers
+
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    # Keep '//' in URLs so an absolute file path reaches the path check (a 400) instead of a redirect.
+    app.url_map.merge_slashes = False
+    app.url_map.converters["anypath"] = AnyPathConverter
+    app.extensions["kometa_settings"] = settings
+    app.extensions["kometa_repo"] = open_repo(settings)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(schemas_route.bp)
+    register_error_handlers(app)
+    return app

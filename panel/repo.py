@@ -19,7 +19,7 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
@@ -27,6 +27,9 @@ from pathlib import Path
 
 import git
 from gitdb.base import IStream
+
+from panel.repo_util import hunks as _hunks
+from panel.repo_util import seed_files as _seed_files
 
 MAIN = "refs/heads/main"
 FILE_MODE, EXEC_MODE = "100644", "100755"
@@ -38,6 +41,7 @@ _RAW_OUTPUT = dict(
 _STATUS = {"A": "added", "M": "modified", "T": "modified", "D": "deleted", "R": "renamed"}
 
 Entries = dict[str, tuple[str, str]]  # path -> (mode, object sha)
+Check = Callable[[Mapping[str, bytes | None]], None]  # sees an edit's new contents; raises to refuse it
 
 
 class RepoError(Exception):
@@ -248,6 +252,10 @@ class ConfigRepo:
         """The sha ``main`` points at."""
         return self._resolve(MAIN)
 
+    def resolve(self, rev: str) -> str:
+        """Full sha of the commit ``rev`` names, or :class:`NotFoundError`."""
+        return self._resolve(rev)
+
     def read_file(self, path: str, rev: str = "main") -> tuple[bytes, str]:
         """Content and blob sha of ``path`` at ``rev``; :class:`NotFoundError` if there is no such file."""
         check_path(path)
@@ -331,12 +339,14 @@ class ConfigRepo:
         author: Author,
         message: str,
         renames: dict[str, str] | None = None,
+        check: Check | None = None,
     ) -> Commit:
         """Commit ``changes`` (bytes: create/update, None: delete) and ``renames`` (old -> new) on ``base``.
 
         ``main`` moves only if it still points at the commit it was read at. If it moved since
         ``base``, paths changed on both sides raise :class:`ConflictError`; otherwise the same edit is
         applied on top of the new head. A write that changes nothing raises :class:`NoChangeError`.
+        ``check`` (if given) sees ``changes`` before anything is committed and may raise to refuse them.
         """
         renames = dict(renames or {})
         for p in [*changes, *renames, *renames.values()]:
@@ -348,6 +358,8 @@ class ConfigRepo:
         touched = _apply(on_base, blobs, renames)
         if on_base == before:
             raise NoChangeError("the edit does not change anything")
+        if check is not None:
+            check(changes)
         head = base_sha
         for attempt in range(MAX_ATTEMPTS):
             head = self.head()
@@ -376,7 +388,9 @@ class ConfigRepo:
             ) from exc
         return entries
 
-    def revert(self, sha: str, author: Author, message: str | None = None) -> Commit:
+    def revert(
+        self, sha: str, author: Author, message: str | None = None, check: Check | None = None
+    ) -> Commit:
         """Undo commit ``sha`` with a new commit on ``main``; :class:`ConflictError` if it does not apply."""
         target = self.repo.commit(self._resolve(sha))
         parent = str(target.parents[0].hexsha) if target.parents else None
@@ -401,10 +415,15 @@ class ConfigRepo:
             raise NoChangeError(f"{target.hexsha[:12]} is already undone")
         subject = self.commit(target.hexsha).message.split("\n", 1)[0]
         default = f'Revert "{subject}"\n\nThis reverts commit {target.hexsha}.'
-        return self.write(changes, head, author, message or default)
+        return self.write(changes, head, author, message or default, check=check)
 
     def restore(
-        self, rev: str, author: Author, path: str | None = None, message: str | None = None
+        self,
+        rev: str,
+        author: Author,
+        path: str | None = None,
+        message: str | None = None,
+        check: Check | None = None,
     ) -> Commit:
         """Make ``path`` (a file or directory; None: the whole tree) as it was at ``rev``, as a new commit."""
         if path is not None:
@@ -422,7 +441,7 @@ class ConfigRepo:
         if not changes:
             raise NoChangeError(f"{path or 'the tree'} is already as at {target[:12]}")
         default = f"Restore {path or 'all files'} to {target[:12]}"
-        return self.write(changes, head, author, message or default)
+        return self.write(changes, head, author, message or default, check=check)
 
     def _merge(self, ours: str, base: str, theirs: str) -> bytes | None:
         """Three-way merge of three blobs with ``git merge-file``; None on conflict or binary data."""
@@ -470,26 +489,3 @@ def _apply(entries: Entries, blobs: dict[str, str | None], renames: dict[str, st
 def _default_message(paths: Iterable[str]) -> str:
     names = sorted(paths)
     return f"Update {names[0]}" if len(names) == 1 else f"Update {len(names)} files"
-
-
-def _hunks(chunk: str) -> list[dict[str, object]]:
-    """Split one file's patch into ``{header, lines}`` hunks."""
-    hunks: list[dict[str, object]] = []
-    lines: list[str] = []
-    for line in chunk.split("\n"):
-        if line.startswith("@@ "):
-            lines = []
-            hunks.append({"header": line, "lines": lines})
-        elif hunks and line[:1] in (" ", "+", "-", "\\"):
-            lines.append(line)
-    return hunks
-
-
-def _seed_files(seed_dir: Path) -> Iterable[Path]:
-    """Regular files under ``seed_dir``, not following or including symlinks."""
-    for root, dirs, files in os.walk(seed_dir, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not os.path.islink(os.path.join(root, d)) and d != ".git")
-        for name in files:
-            full = Path(root) / name
-            if not full.is_symlink() and full.is_file():
-                yield full

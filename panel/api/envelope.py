@@ -1,0 +1,118 @@
+"""The API envelope ``{success, data, error, timestamp}`` and the error handlers that always use it.
+
+Errors raised anywhere in a request (our :class:`ApiError`, the config repository's errors, werkzeug's
+HTTP exceptions such as 404/405/413/415, and unexpected exceptions) become an envelope with a stable
+``error.code``, so no response is ever an HTML error page.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from panel.repo import ConflictError, NoChangeError, NotFoundError, PathError
+
+log = logging.getLogger(__name__)
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "rate_limited",
+}
+
+
+class ApiError(Exception):
+    """An error answer: HTTP ``status``, stable ``code``, a sentence, and structured ``details``."""
+
+    def __init__(self, status: int, code: str, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.details = status, code, message, details or {}
+
+
+def timestamp() -> str:
+    """Now in UTC, ISO-8601 with milliseconds and ``Z``."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def ok(data: Any, status: int = 200) -> tuple[Response, int]:
+    """A success envelope around ``data``."""
+    body = {"success": True, "data": data, "error": None, "timestamp": timestamp()}
+    return jsonify(body), status
+
+
+def fail(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> tuple[Response, int]:
+    """An error envelope."""
+    error = {"code": code, "message": message, "details": details or {}}
+    body = {"success": False, "data": None, "error": error, "timestamp": timestamp()}
+    return jsonify(body), status
+
+
+def json_body(optional: bool = False) -> dict[str, Any]:
+    """The request's JSON object; 415 for another content type, 400 for malformed JSON or a non-object.
+
+    With ``optional`` an empty body is an empty object.
+    """
+    if optional and not request.content_length:
+        return {}
+    if not request.is_json:
+        raise ApiError(
+            415, "unsupported_media_type", "the request body must be JSON (Content-Type: application/json)"
+        )
+    body = request.get_json(silent=True)  # reading the body raises 413 first when it is too large
+    if body is None:
+        raise ApiError(400, "bad_request", "the request body is not valid JSON")
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad_request", "the request body must be a JSON object")
+    return body
+
+
+def field_str(body: dict[str, Any], name: str, *, required: bool = True) -> str | None:
+    """``body[name]`` as a string; 400 naming the field when it is missing (and required) or not a string."""
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        want = "is required and must be a string" if value is None else "must be a string"
+        raise ApiError(400, "bad_request", f"'{name}' {want}", {"field": name})
+    return value
+
+
+def _http_error(exc: HTTPException) -> tuple[Response, int]:
+    status = exc.code or 500
+    response, _ = fail(status, HTTP_CODES.get(status, "http_error"), exc.description or exc.name)
+    for key, value in exc.get_headers():
+        if key.lower() != "content-type":  # keeps e.g. Allow on 405
+            response.headers[key] = value
+    return response, status
+
+
+def _unexpected(exc: Exception) -> tuple[Response, int]:
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return fail(500, "internal_error", "an unexpected error happened; it has been logged")
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer every error with an envelope."""
+    app.register_error_handler(ApiError, lambda e: fail(e.status, e.code, e.message, e.details))
+    app.register_error_handler(NotFoundError, lambda e: fail(404, "not_found", str(e)))
+    app.register_error_handler(
+        PathError, lambda e: fail(400, "bad_request", f"bad path {e}", {"path": e.path, "reason": e.reason})
+    )
+    app.register_error_handler(
+        ConflictError,
+        lambda e: fail(409, "conflict", str(e), {"base": e.base, "head": e.head, "paths": e.paths}),
+    )
+    app.register_error_handler(NoChangeError, lambda e: fail(409, "conflict", str(e)))
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,93 @@
+"""``/api/history`` and ``/api/diff``: the log of ``main``, one commit, diffs, revert and restore.
+
+Revert and restore are new commits (history is never rewritten) and their new file contents are
+validated like any edit. A revert or restore that would change nothing answers 200 with the unchanged
+head commit and ``unchanged: true``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from panel.api.common import check_changes, commit_dict, get_author, get_repo
+from panel.api.envelope import ApiError, field_str, json_body, ok
+from panel.repo import MAX_LOG_LIMIT, Commit, NoChangeError
+
+bp = Blueprint("history", __name__)
+DEFAULT_LIMIT = 50
+
+
+def parse_limit(raw: str | None) -> int:
+    """``?limit=``: default 50, at most 500; 400 for anything but a whole number from 1 to 500."""
+    if raw is None or raw == "":
+        return DEFAULT_LIMIT
+    try:
+        limit = int(raw)
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= MAX_LOG_LIMIT:
+        raise ApiError(
+            400, "bad_request", f"'limit' must be a whole number from 1 to {MAX_LOG_LIMIT}, got {raw!r}"
+        )
+    return limit
+
+
+@bp.get("/history")
+def list_history() -> tuple[Response, int]:
+    """Commits on main, newest first, optionally touching ``?path=``; paged by ``cursor``/``limit``."""
+    limit = parse_limit(request.args.get("limit"))
+    path = request.args.get("path") or None
+    cursor = request.args.get("cursor") or None
+    commits, next_cursor = get_repo().log(path, cursor, limit)
+    return ok({"items": [commit_dict(c) for c in commits], "next_cursor": next_cursor})
+
+
+@bp.get("/history/<sha>")
+def get_commit(sha: str) -> tuple[Response, int]:
+    """One commit with the files it touched."""
+    return ok(commit_dict(get_repo().commit(sha)))
+
+
+@bp.get("/diff")
+def get_diff() -> tuple[Response, int]:
+    """The diff ``?from=`` → ``?to=`` (default main), optionally of one ``?path=``."""
+    start = request.args.get("from")
+    if not start:
+        raise ApiError(400, "bad_request", "'from' (a commit) is required")
+    return ok(get_repo().diff(start, request.args.get("to") or "main", request.args.get("path") or None))
+
+
+@bp.post("/history/<sha>/revert")
+def revert(sha: str) -> tuple[Response, int]:
+    """Undo commit ``sha`` with a new commit; JSON body ``{message?}`` is optional."""
+    body = json_body(optional=True)
+    message = field_str(body, "message", required=False)
+    repo = get_repo()
+    try:
+        commit = repo.revert(sha, get_author(), message, check=check_changes)
+    except NoChangeError:
+        return _unchanged()
+    return _done(commit)
+
+
+@bp.post("/history/<sha>/restore")
+def restore(sha: str) -> tuple[Response, int]:
+    """Make ``path`` (or the whole tree) as it was at ``sha``: JSON body ``{path?, message?}``."""
+    body = json_body(optional=True)
+    path = field_str(body, "path", required=False)
+    message = field_str(body, "message", required=False)
+    repo = get_repo()
+    try:
+        commit = repo.restore(sha, get_author(), path or None, message, check=check_changes)
+    except NoChangeError:
+        return _unchanged()
+    return _done(commit)
+
+
+def _done(commit: Commit) -> tuple[Response, int]:
+    return ok({**commit_dict(commit), "unchanged": False})
+
+
+def _unchanged() -> tuple[Response, int]:
+    repo = get_repo()
+    return ok({**commit_dict(repo.commit(repo.head())), "unchanged": True})

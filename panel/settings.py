@@ -1,0 +1,54 @@
+"""The service's own settings, read from ``KOMETA_PANEL_*`` environment variables.
+
+- ``KOMETA_PANEL_DATA_DIR``: the data directory (default ``./data``); it holds the bare config
+  repository ``config.git`` (created from the project's ``config-repo/`` on first start).
+- ``KOMETA_PANEL_MAX_BODY``: the largest request body in bytes (default 5 MB); larger bodies get 413.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from panel.repo import Author
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_MAX_BODY = 5 * 1024 * 1024
+# Until auth lands every edit is committed by this fixed author; then it becomes the signed-in user.
+PANEL_AUTHOR = Author("Kometa Panel", "panel@localhost")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app factory needs; build it with :meth:`from_env` or directly in tests."""
+
+    data_dir: Path = Path("data")
+    max_body: int = DEFAULT_MAX_BODY
+    seed_dir: Path = PROJECT_DIR / "config-repo"
+    schemas_dir: Path = PROJECT_DIR / "schemas"
+    author: Author = field(default=PANEL_AUTHOR)
+
+    def __post_init__(self) -> None:
+        for name in ("data_dir", "seed_dir", "schemas_dir"):
+            object.__setattr__(self, name, Path(getattr(self, name)))
+
+    @property
+    def repo_path(self) -> Path:
+        """The bare config repository inside the data directory."""
+        return self.data_dir / "config.git"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from ``KOMETA_PANEL_*`` variables (``os.environ`` by default)."""
+        env = os.environ if environ is None else environ
+        data_dir = Path(env.get("KOMETA_PANEL_DATA_DIR") or "data")
+        raw = env.get("KOMETA_PANEL_MAX_BODY") or str(DEFAULT_MAX_BODY)
+        try:
+            max_body = int(raw)
+        except ValueError:
+            raise ValueError(f"KOMETA_PANEL_MAX_BODY must be a number of bytes, got {raw!r}") from None
+        if max_body < 1:
+            raise ValueError(f"KOMETA_PANEL_MAX_BODY must be positive, got {max_body}")
+        return cls(data_dir=data_dir, max_body=max_body)

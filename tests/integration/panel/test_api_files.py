@@ -1,0 +1,306 @@
+"""The files API (`/api/files`), the envelope on every /api answer, and `/schemas/*.json`, against a real
+bare git repository in tmp_path created by the app factory from the project's `config-repo/`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from panel import create_app
+from panel.repo import ConfigRepo
+from panel.settings import Settings
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+MOVIES = "collections/movies.yml"
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    app = create_app(Settings(data_dir=tmp_path / "data"))
+    app.testing = True
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def repo(app: Flask) -> ConfigRepo:
+    repo: ConfigRepo = app.extensions["kometa_repo"]
+    return repo
+
+
+def envelope(resp: TestResponse, status: int) -> dict[str, Any]:
+    """Check the status and the envelope shape; return the parsed body."""
+    assert resp.status_code == status, resp.get_data(as_text=True)
+    assert resp.mimetype == "application/json"
+    body = resp.get_json()
+    assert set(body) == {"success", "data", "error", "timestamp"}
+    assert STAMP.match(body["timestamp"])
+    assert body["success"] is (status < 400)
+    if status >= 400:
+        assert body["data"] is None
+        assert set(body["error"]) == {"code", "message", "details"}
+        assert body["error"]["message"]
+    else:
+        assert body["error"] is None
+    return dict(body)
+
+
+def error_code(resp: TestResponse, status: int) -> str:
+    return str(envelope(resp, status)["error"]["code"])
+
+
+def put(client: FlaskClient, path: str, content: str, base: str, **extra: str) -> TestResponse:
+    return client.put(f"/api/files/{path}", json={"content": content, "base": base, **extra})
+
+
+# ---------------------------------------------------------------------- setup and reading
+
+
+def test_create_app_seeds_the_data_dir_once(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "d")
+    first = create_app(settings).extensions["kometa_repo"].head()
+    assert (tmp_path / "d" / "config.git" / "HEAD").is_file()
+    assert create_app(settings).extensions["kometa_repo"].head() == first
+
+
+def test_settings_from_env(tmp_path: Path) -> None:
+    env = {"KOMETA_PANEL_DATA_DIR": str(tmp_path), "KOMETA_PANEL_MAX_BODY": "1000"}
+    settings = Settings.from_env(env)
+    assert settings.data_dir == tmp_path and settings.max_body == 1000
+    assert Settings.from_env({}).max_body == 5 * 1024 * 1024
+    with pytest.raises(ValueError, match="MAX_BODY"):
+        Settings.from_env({"KOMETA_PANEL_MAX_BODY": "lots"})
+
+
+def test_list_files(client: FlaskClient, repo: ConfigRepo) -> None:
+    data = envelope(client.get("/api/files"), 200)["data"]
+    paths = [item["path"] for item in data["items"]]
+    assert {"config.yml", MOVIES, "collections/tv.yml"} <= set(paths)
+    assert not any(p.startswith("schemas/") for p in paths)  # the seed's symlink is not followed
+    assert data["commit"] == repo.head() and data["next_cursor"] is None
+    assert all(set(i) == {"path", "blob", "size"} for i in data["items"])
+    under = envelope(client.get("/api/files?prefix=collections"), 200)["data"]["items"]
+    assert [i["path"] for i in under] == ["collections/movies.yml", "collections/tv.yml"]
+
+
+def test_get_file(client: FlaskClient, repo: ConfigRepo) -> None:
+    data = envelope(client.get(f"/api/files/{MOVIES}"), 200)["data"]
+    assert data["content"] == (REPO_ROOT / "config-repo" / MOVIES).read_text()
+    assert data["commit"] == repo.head() and data["path"] == MOVIES
+    assert data["blob"] == repo.read_file(MOVIES)[1]
+
+
+def test_get_file_at_an_older_revision(client: FlaskClient, repo: ConfigRepo) -> None:
+    first = repo.head()
+    old = client.get(f"/api/files/{MOVIES}").get_json()["data"]["content"]
+    envelope(put(client, MOVIES, old + "\n# more\n", first), 200)
+    data = envelope(client.get(f"/api/files/{MOVIES}?rev={first}"), 200)["data"]
+    assert data["content"] == old and data["commit"] == first
+
+
+def test_missing_file_and_revision_are_404(client: FlaskClient) -> None:
+    assert error_code(client.get("/api/files/collections/nope.yml"), 404) == "not_found"
+    assert error_code(client.get("/api/files?rev=deadbeef"), 404) == "not_found"
+
+
+# ---------------------------------------------------------------------- writing
+
+
+def test_put_commits_and_answers_the_commit(client: FlaskClient, repo: ConfigRepo) -> None:
+    base = repo.head()
+    text = repo.read_file(MOVIES)[0].decode() + "\n# tuned\n"
+    data = envelope(put(client, MOVIES, text, base, message="Tune movies"), 200)["data"]
+    assert data["sha"] == repo.head() != base and data["unchanged"] is False
+    assert data["message"] == "Tune movies" and data["files"] == [MOVIES]
+    assert data["author"] == {"name": "Kometa Panel", "email": "panel@localhost"}
+    assert data["parents"] == [base] and STAMP.match(data["time"])
+    assert repo.read_file(MOVIES)[0].decode() == text
+
+
+def test_put_creates_a_file_with_a_default_message(client: FlaskClient, repo: ConfigRepo) -> None:
+    text = "collections:\n  Favourites:\n    plex_search:\n      all:\n        genre: Comedy\n"
+    data = envelope(put(client, "collections/new.yml", text, repo.head()), 200)["data"]
+    assert data["message"] == "Update collections/new.yml"
+    assert repo.read_file("collections/new.yml")[0] == text.encode()
+
+
+def test_put_same_content_is_unchanged(client: FlaskClient, repo: ConfigRepo) -> None:
+    head = repo.head()
+    data = envelope(put(client, MOVIES, repo.read_file(MOVIES)[0].decode(), head), 200)["data"]
+    assert data["unchanged"] is True and data["sha"] == head == repo.head()
+
+
+def test_invalid_yaml_is_422_with_the_place(client: FlaskClient, repo: ConfigRepo) -> None:
+    head = repo.head()
+    resp = put(client, MOVIES, "collections:\n  Broken: [unclosed\n", head)
+    body = envelope(resp, 422)
+    assert body["error"]["code"] == "validation_failed"
+    problems = body["error"]["details"]["problems"]
+    syntax = [p for p in problems if p["code"] == "yaml-syntax"]
+    assert syntax and syntax[0]["file"] == MOVIES and syntax[0]["line"] and syntax[0]["column"]
+    assert repo.head() == head
+
+
+def test_a_literal_secret_is_refused_with_its_place(client: FlaskClient, repo: ConfigRepo) -> None:
+    head = repo.head()
+    token = "".join(["aB3dE5", "gH7jK9", "mN1pQ3", "rS"])  # 20 characters, the shape of a Plex token
+    text = repo.read_file("config.yml")[0].decode().replace("token: <<plextoken>>", f"token: {token}", 1)
+    error = envelope(put(client, "config.yml", text, head), 422)["error"]
+    assert error["code"] == "secret_detected"
+    (finding,) = error["details"]["findings"]
+    assert (finding["file"], finding["kind"], finding["pointer"]) == (
+        "config.yml",
+        "plex_token",
+        "/plex/token",
+    )
+    assert finding["line"] == text[: text.index(token)].count("\n") + 1
+    assert "<<plextoken>>" in finding["message"]
+    assert repo.head() == head
+
+
+def test_schema_error_is_422_with_the_pointer(client: FlaskClient, repo: ConfigRepo) -> None:
+    head = repo.head()
+    text = repo.read_file("config.yml")[0].decode().replace("libraries:", "libraries: 5\nunused:", 1)
+    problems = envelope(put(client, "config.yml", text, head), 422)["error"]["details"]["problems"]
+    errors = [p for p in problems if p["severity"] == "error"]
+    assert errors and all(
+        set(p) >= {"file", "line", "column", "pointer", "code", "message", "hint"} for p in errors
+    )
+    assert any(p["pointer"].startswith("/libraries") and p["line"] for p in errors)
+    assert repo.head() == head
+
+
+def test_collection_schema_error(client: FlaskClient, repo: ConfigRepo) -> None:
+    head = repo.head()
+    text = "collections:\n  Bad:\n    plex_search: {all: {genre: Comedy}}\n    sync_mode: sometimes\n"
+    problems = envelope(put(client, "collections/bad.yml", text, head), 422)["error"]["details"]["problems"]
+    assert any(p["line"] == 4 and p["severity"] == "error" for p in problems)
+    assert repo.head() == head
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/files/collections/../config.yml",
+        "/api/files/%2e%2e/outside.yml",
+        "/api/files//etc/passwd",
+        "/api/files/.git/config",
+        "/api/files/collections/.GIT/x.yml",
+    ],
+)
+def test_unsafe_paths_are_400_and_change_nothing(client: FlaskClient, repo: ConfigRepo, url: str) -> None:
+    head = repo.head()
+    resp = client.put(url, json={"content": "collections: {}\n", "base": head})
+    body = envelope(resp, 400)
+    assert body["error"]["code"] == "bad_request" and body["error"]["details"]["path"]
+    assert error_code(client.get(url), 400) == "bad_request"
+    assert repo.head() == head
+
+
+def test_body_over_the_limit_is_413(client: FlaskClient, repo: ConfigRepo) -> None:
+    head = repo.head()
+    big = json.dumps({"content": "# " + "x" * (5 * 1024 * 1024), "base": head})
+    resp = client.put(f"/api/files/{MOVIES}", data=big, content_type="application/json")
+    assert error_code(resp, 413) == "payload_too_large"
+    assert repo.head() == head
+
+
+def test_malformed_json_and_wrong_content_type(client: FlaskClient, repo: ConfigRepo) -> None:
+    head = repo.head()
+    url = f"/api/files/{MOVIES}"
+    assert (
+        error_code(client.put(url, data="{not json", content_type="application/json"), 400) == "bad_request"
+    )
+    assert (
+        error_code(client.put(url, data="content=x", content_type="text/plain"), 415)
+        == "unsupported_media_type"
+    )
+    assert error_code(client.put(url, json=["a list"]), 400) == "bad_request"
+    missing = envelope(client.put(url, json={"content": "a: 1\n"}), 400)
+    assert missing["error"]["details"] == {"field": "base"}
+    assert error_code(client.put(url, json={"content": 5, "base": head}), 400) == "bad_request"
+    assert repo.head() == head
+
+
+def test_conflict_is_409_with_both_versions(client: FlaskClient, repo: ConfigRepo) -> None:
+    base = repo.head()
+    original = repo.read_file(MOVIES)[0].decode()
+    theirs, yours = original + "\n# theirs\n", original + "\n# yours\n"
+    envelope(put(client, MOVIES, theirs, base), 200)
+    head = repo.head()
+    details = envelope(put(client, MOVIES, yours, base), 409)["error"]["details"]
+    assert details == {"base": base, "head": head, "paths": [MOVIES], "theirs": theirs, "yours": yours}
+    assert repo.head() == head
+
+
+def test_stale_base_on_another_file_is_applied(client: FlaskClient, repo: ConfigRepo) -> None:
+    base = repo.head()
+    envelope(put(client, MOVIES, repo.read_file(MOVIES)[0].decode() + "# a\n", base), 200)
+    tv = repo.read_file("collections/tv.yml")[0].decode() + "# b\n"
+    data = envelope(put(client, "collections/tv.yml", tv, base), 200)["data"]
+    assert data["parents"] != [base] and repo.read_file(MOVIES)[0].endswith(b"# a\n")
+
+
+def test_delete(client: FlaskClient, repo: ConfigRepo) -> None:
+    base = repo.head()
+    assert error_code(client.delete("/api/files/collections/tv.yml"), 400) == "bad_request"
+    data = envelope(client.delete(f"/api/files/collections/tv.yml?base={base}"), 200)["data"]
+    assert data["message"] == "Delete collections/tv.yml" and data["files"] == ["collections/tv.yml"]
+    assert error_code(client.get("/api/files/collections/tv.yml"), 404) == "not_found"
+    assert error_code(client.delete(f"/api/files/collections/tv.yml?base={repo.head()}"), 404) == "not_found"
+
+
+def test_delete_conflict(client: FlaskClient, repo: ConfigRepo) -> None:
+    base = repo.head()
+    edited = repo.read_file(MOVIES)[0].decode() + "# edit\n"
+    envelope(put(client, MOVIES, edited, base), 200)
+    details = envelope(client.delete(f"/api/files/{MOVIES}?base={base}"), 409)["error"]["details"]
+    assert details["theirs"] == edited and details["yours"] is None
+
+
+# ---------------------------------------------------------------------- envelope and schemas
+
+
+def test_unknown_routes_and_methods(client: FlaskClient) -> None:
+    assert error_code(client.get("/api/nothing-here"), 404) == "not_found"
+    resp = client.post("/api/files")
+    assert error_code(resp, 405) == "method_not_allowed"
+    assert "GET" in resp.headers["Allow"]
+
+
+def test_unexpected_errors_are_500_envelopes(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*_args: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(ConfigRepo, "list_tree", boom)
+    body = envelope(client.get("/api/files"), 500)
+    assert body["error"]["code"] == "internal_error" and "fire" not in body["error"]["message"]
+
+
+def test_schemas_are_served(client: FlaskClient) -> None:
+    resp = client.get("/schemas/config.json")
+    assert resp.status_code == 200 and resp.mimetype == "application/schema+json"
+    assert json.loads(resp.data) == json.loads((REPO_ROOT / "schemas" / "config.json").read_text())
+    assert client.get("/schemas/collection.json").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/schemas/nope.json", "/schemas/..%2fpyproject.json", "/schemas/README.json"]
+)
+def test_unknown_schemas_are_404(client: FlaskClient, url: str) -> None:
+    assert error_code(client.get(url), 404) == "not_found"

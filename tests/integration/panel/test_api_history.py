@@ -1,0 +1,186 @@
+"""The history API (`/api/history`, `/api/diff`, revert and restore) against a real bare git repository
+in tmp_path created by the app factory from the project's `config-repo/`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from panel import create_app
+from panel.repo import ConfigRepo
+from panel.settings import PANEL_AUTHOR, Settings
+
+MOVIES, TV = "collections/movies.yml", "collections/tv.yml"
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    app = create_app(Settings(data_dir=tmp_path / "data"))
+    app.testing = True
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def repo(app: Flask) -> ConfigRepo:
+    repo: ConfigRepo = app.extensions["kometa_repo"]
+    return repo
+
+
+def envelope(resp: TestResponse, status: int) -> dict[str, Any]:
+    """Check the status and the envelope shape; return the parsed body."""
+    assert resp.status_code == status, resp.get_data(as_text=True)
+    body = resp.get_json()
+    assert set(body) == {"success", "data", "error", "timestamp"} and STAMP.match(body["timestamp"])
+    assert body["success"] is (status < 400)
+    assert (body["error"] is None) is (status < 400)
+    return dict(body)
+
+
+def data(resp: TestResponse) -> Any:
+    return envelope(resp, 200)["data"]
+
+
+def edit(client: FlaskClient, repo: ConfigRepo, path: str, suffix: str) -> str:
+    """Append a comment to ``path`` through the API; return the new commit's sha."""
+    text = repo.read_file(path)[0].decode() + suffix
+    return str(data(client.put(f"/api/files/{path}", json={"content": text, "base": repo.head()}))["sha"])
+
+
+@pytest.fixture
+def three(client: FlaskClient, repo: ConfigRepo) -> list[str]:
+    """Seed commit plus three edits: [seed, movies 1, tv, movies 2]."""
+    seed = repo.head()
+    return [
+        seed,
+        edit(client, repo, MOVIES, "# 1\n"),
+        edit(client, repo, TV, "# 2\n"),
+        edit(client, repo, MOVIES, "# 3\n"),
+    ]
+
+
+def test_history_lists_newest_first(client: FlaskClient, three: list[str]) -> None:
+    page = data(client.get("/api/history"))
+    assert [c["sha"] for c in page["items"]] == three[::-1] and page["next_cursor"] is None
+    first = page["items"][0]
+    assert set(first) == {"sha", "author", "message", "time", "parents", "files"}
+    assert first["files"] == [MOVIES] and STAMP.match(first["time"])
+
+
+def test_history_pages_with_a_cursor(client: FlaskClient, three: list[str]) -> None:
+    seen: list[str] = []
+    url = "/api/history?limit=1"
+    while True:
+        page = data(client.get(url))
+        seen += [c["sha"] for c in page["items"]]
+        if page["next_cursor"] is None:
+            break
+        url = f"/api/history?limit=1&cursor={page['next_cursor']}"
+    assert seen == three[::-1]
+
+
+def test_history_of_one_path(client: FlaskClient, three: list[str]) -> None:
+    items = data(client.get(f"/api/history?path={TV}"))["items"]
+    assert [c["sha"] for c in items] == [three[2], three[0]]
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "501", "ten", "1.5"])
+def test_bad_limit_is_400(client: FlaskClient, limit: str) -> None:
+    body = envelope(client.get(f"/api/history?limit={limit}"), 400)
+    assert body["error"]["code"] == "bad_request" and "limit" in body["error"]["message"]
+
+
+def test_limit_500_is_fine(client: FlaskClient) -> None:
+    assert len(data(client.get("/api/history?limit=500"))["items"]) == 1
+
+
+def test_bad_cursor_and_path(client: FlaskClient) -> None:
+    assert envelope(client.get("/api/history?cursor=abc123"), 404)["error"]["code"] == "not_found"
+    assert envelope(client.get("/api/history?path=../x"), 400)["error"]["code"] == "bad_request"
+
+
+def test_one_commit(client: FlaskClient, three: list[str]) -> None:
+    commit = data(client.get(f"/api/history/{three[2]}"))
+    assert commit["sha"] == three[2] and commit["files"] == [TV] and commit["parents"] == [three[1]]
+    assert envelope(client.get("/api/history/0000000"), 404)["error"]["code"] == "not_found"
+
+
+def test_diff(client: FlaskClient, three: list[str]) -> None:
+    diff = data(client.get(f"/api/diff?from={three[0]}&to={three[3]}"))
+    assert {f["path"] for f in diff["files"]} == {MOVIES, TV}
+    assert "+# 3" in diff["unified"]
+    one = data(client.get(f"/api/diff?from={three[0]}&path={TV}"))
+    assert [f["path"] for f in one["files"]] == [TV] and one["files"][0]["status"] == "modified"
+    assert envelope(client.get("/api/diff"), 400)["error"]["code"] == "bad_request"
+    assert envelope(client.get("/api/diff?from=nope"), 404)["error"]["code"] == "not_found"
+
+
+def test_revert(client: FlaskClient, repo: ConfigRepo, three: list[str]) -> None:
+    commit = data(client.post(f"/api/history/{three[2]}/revert"))
+    assert commit["sha"] == repo.head() and commit["files"] == [TV] and commit["unchanged"] is False
+    assert commit["message"].startswith('Revert "Update collections/tv.yml"')
+    assert not repo.read_file(TV)[0].endswith(b"# 2\n")
+    again = data(client.post(f"/api/history/{three[2]}/revert"))
+    assert again["unchanged"] is True and again["sha"] == commit["sha"] == repo.head()
+
+
+def test_revert_with_a_message(client: FlaskClient, three: list[str]) -> None:
+    commit = data(client.post(f"/api/history/{three[2]}/revert", json={"message": "Undo tv"}))
+    assert commit["message"] == "Undo tv"
+
+
+def test_revert_conflict_is_409(client: FlaskClient, repo: ConfigRepo, three: list[str]) -> None:
+    head = repo.head()
+    body = envelope(client.post(f"/api/history/{three[1]}/revert"), 409)
+    assert body["error"]["code"] == "conflict"
+    assert body["error"]["details"]["paths"] == [MOVIES] and body["error"]["details"]["head"] == head
+    assert repo.head() == head
+
+
+def test_restore_one_path(client: FlaskClient, repo: ConfigRepo, three: list[str]) -> None:
+    commit = data(client.post(f"/api/history/{three[0]}/restore", json={"path": MOVIES}))
+    assert commit["files"] == [MOVIES] and commit["sha"] == repo.head()
+    assert repo.read_file(MOVIES)[0] == repo.read_file(MOVIES, three[0])[0]
+    assert repo.read_file(TV)[0].endswith(b"# 2\n")
+
+
+def test_restore_everything(client: FlaskClient, repo: ConfigRepo, three: list[str]) -> None:
+    commit = data(client.post(f"/api/history/{three[0]}/restore"))
+    assert commit["files"] == [MOVIES, TV]
+    assert repo.diff(three[0], "main")["files"] == []
+
+
+def test_restore_refuses_invalid_content(client: FlaskClient, repo: ConfigRepo) -> None:
+    # An invalid file that reached main from outside the panel (e.g. an old push) is not restored.
+    bad = repo.write({"collections/bad.yml": b"collections: [unclosed\n"}, repo.head(), PANEL_AUTHOR, "bad")
+    good = repo.write({"collections/bad.yml": None}, bad.sha, PANEL_AUTHOR, "fix").sha
+    body = envelope(client.post(f"/api/history/{bad.sha}/restore", json={"path": "collections/bad.yml"}), 422)
+    assert body["error"]["code"] == "validation_failed" and body["error"]["details"]["problems"]
+    assert repo.head() == good
+
+
+def test_restore_bad_requests(client: FlaskClient, repo: ConfigRepo) -> None:
+    head = repo.head()
+    assert (
+        envelope(client.post(f"/api/history/{head}/restore", json={"path": 5}), 400)["error"]["code"]
+        == "bad_request"
+    )
+    resp = client.post(f"/api/history/{head}/restore", data="{", content_type="application/json")
+    assert envelope(resp, 400)["error"]["code"] == "bad_request"
+    resp = client.post(f"/api/history/{head}/restore", data="x", content_type="text/plain")
+    assert envelope(resp, 415)["error"]["code"] == "unsupported_media_type"
+    assert envelope(client.post(f"/api/history/{head}/restore", json={"path": "nope.yml"}), 404)
+    assert data(client.post(f"/api/history/{head}/restore"))["unchanged"] is True
+    assert repo.head() == head

@@ -21,7 +21,9 @@ PYTEST_ARGS  ?=
 SYSTEM_PACKAGES ?= redis-server:redis-server git:git chromium:chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# `make run`: the demo stack. For now only plexsim with its demo library; the panel, worker and redis join later.
+# `make run`: the demo stack (panel/stack.py): a private redis-server, plexsim with its demo library (unless
+# KOMETA_PANEL_PLEX_URL names a real Plex) and the panel, all on 127.0.0.1. `make run-plexsim`: plexsim alone.
+PANEL_PORT   ?= 5000
 PLEXSIM_HOST ?= 127.0.0.1
 PLEXSIM_PORT ?= 32400
 
@@ -92,7 +94,8 @@ bench: setup ## run every bench/*.py, writing bench/results/NAME.json
 
 # ----------------------------------------------------------------------------- demo
 
-run: setup run-plexsim ## start the demo stack (for now: plexsim with the demo library)
+run: setup ## redis-server, plexsim (demo library) and the panel on http://127.0.0.1:5000; Ctrl-C stops all
+	KOMETA_PANEL_PORT=$(PANEL_PORT) PLEXSIM_PORT=$(PLEXSIM_PORT) $(PYTHON) -m panel.stack
 
 run-plexsim: setup ## plexsim in the foreground on PLEXSIM_HOST:PLEXSIM_PORT (127.0.0.1:32400)
 	$(PYTHON) -m plexsim serve --host $(PLEXSIM_HOST) --port $(PLEXSIM_PORT)

@@ -3,6 +3,8 @@
 - ``KOMETA_PANEL_DATA_DIR``: the data directory (default ``./data``); it holds the bare config
   repository ``config.git`` (created from the project's ``config-repo/`` on first start).
 - ``KOMETA_PANEL_MAX_BODY``: the largest request body in bytes (default 5 MB); larger bodies get 413.
+- ``KOMETA_PANEL_REDIS_URL``: the Redis for jobs and logs, e.g. ``redis://127.0.0.1:6390/0`` (default none).
+- ``KOMETA_PANEL_PLEX_URL`` / ``KOMETA_PANEL_PLEX_TOKEN``: the Plex server and its token (default none).
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ class Settings:
     seed_dir: Path = PROJECT_DIR / "config-repo"
     schemas_dir: Path = PROJECT_DIR / "schemas"
     author: Author = field(default=PANEL_AUTHOR)
+    redis_url: str | None = None
+    plex_url: str | None = None
+    plex_token: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("data_dir", "seed_dir", "schemas_dir"):
@@ -51,4 +56,10 @@ class Settings:
             raise ValueError(f"KOMETA_PANEL_MAX_BODY must be a number of bytes, got {raw!r}") from None
         if max_body < 1:
             raise ValueError(f"KOMETA_PANEL_MAX_BODY must be positive, got {max_body}")
-        return cls(data_dir=data_dir, max_body=max_body)
+        return cls(
+            data_dir=data_dir,
+            max_body=max_body,
+            redis_url=env.get("KOMETA_PANEL_REDIS_URL") or None,
+            plex_url=(env.get("KOMETA_PANEL_PLEX_URL") or "").rstrip("/") or None,
+            plex_token=env.get("KOMETA_PANEL_PLEX_TOKEN") or None,
+        )

@@ -55,7 +55,7 @@ def put_file(path: str) -> tuple[Response, int]:
     message = field_str(body, "message", required=False) or f"Update {path}"
     changes: dict[str, bytes | None] = {path: content.encode("utf-8")}
     check_changes(changes)  # before the repository is touched: a stale base still learns what is wrong
-    return _write(get_repo(), changes, base, message, path, content)
+    return write_changes(get_repo(), changes, base, message, path, content)
 
 
 @bp.delete("/files/<anypath:path>")
@@ -66,10 +66,10 @@ def delete_file(path: str) -> tuple[Response, int]:
     if not base:
         raise ApiError(400, "bad_request", "'base' (the commit the deletion is based on) is required")
     message = request.args.get("message") or f"Delete {path}"
-    return _write(get_repo(), {path: None}, base, message, path, None)
+    return write_changes(get_repo(), {path: None}, base, message, path, None)
 
 
-def _write(
+def write_changes(
     repo: ConfigRepo, changes: dict[str, bytes | None], base: str, message: str, path: str, yours: str | None
 ) -> tuple[Response, int]:
     """Commit ``changes``; 409 with both versions on a conflict, 200 ``unchanged`` for a no-op."""

@@ -1,0 +1,47 @@
+"""``/api/system/config``: ``config.yml`` as text and as data; writes go through the files API's checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, request
+from ruamel.yaml.error import YAMLError
+
+from modules.yamlio import plain
+from panel.api.common import check_changes, get_repo
+from panel.api.envelope import field_str, json_body, ok
+from panel.api.files import write_changes
+from panel.yaml_edit import load_rt
+
+bp = Blueprint("system_config", __name__)
+CONFIG = "config.yml"
+
+
+def _data(text: str) -> Any:
+    """The config as plain JSON data, or None when it does not parse (validation tells why)."""
+    try:
+        return plain(load_rt(text))
+    except (YAMLError, ValueError):
+        return None
+
+
+@bp.get("/system/config")
+def get_config() -> tuple[Response, int]:
+    """``{path, content, blob, commit, data}`` of ``config.yml`` at ``?rev=`` (default main)."""
+    repo = get_repo()
+    sha = repo.resolve(request.args.get("rev") or "main")
+    raw, blob = repo.read_file(CONFIG, sha)
+    content = raw.decode("utf-8", "replace")
+    return ok({"path": CONFIG, "content": content, "blob": blob, "commit": sha, "data": _data(content)})
+
+
+@bp.put("/system/config")
+def put_config() -> tuple[Response, int]:
+    """Replace ``config.yml``: JSON ``{content, base, message?}``, validated, committed on ``base``."""
+    body = json_body()
+    content = field_str(body, "content") or ""
+    base = field_str(body, "base") or ""
+    message = field_str(body, "message", required=False) or f"Update {CONFIG}"
+    changes: dict[str, bytes | None] = {CONFIG: content.encode("utf-8")}
+    check_changes(changes)
+    return write_changes(get_repo(), changes, base, message, CONFIG, content)

@@ -1,0 +1,156 @@
+"""`python -m panel.stack` as a real subprocess: it starts redis-server, plexsim and the panel, answers
+`/api/system/status`, and stops every child (checked by PID in /proc) on Ctrl-C or when one of them dies.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from plexsim.dataset import generate
+from plexsim.server import SimulatorConfig, start_background
+from tests.support.ports import free_port
+
+PROJECT_DIR = Path(__file__).resolve().parents[3]
+READY_LINE = "Ctrl-C stops everything."
+PID_LINE = re.compile(r"^(redis|plexsim|panel): +(\S+)  \(pid (\d+)")
+
+pytestmark = pytest.mark.slow
+
+
+class Launcher:
+    """The launcher process with its combined output read line by line on a thread."""
+
+    def __init__(self, tmp_path: Path, **extra_env: str) -> None:
+        self.panel_port = free_port()
+        env = {
+            **os.environ,
+            "KOMETA_PANEL_DATA_DIR": str(tmp_path / "data"),
+            "KOMETA_PANEL_PORT": str(self.panel_port),
+            "PLEXSIM_PORT": str(free_port()),
+            "KOMETA_PANEL_REDIS_PORT": str(free_port()),
+            **extra_env,
+        }
+        for name in ("KOMETA_PANEL_REDIS_URL", "KOMETA_PANEL_PLEX_URL", "KOMETA_PANEL_PLEX_TOKEN"):
+            if name not in extra_env:
+                env.pop(name, None)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "panel.stack"],
+            cwd=tmp_path,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_ready(self, timeout: float = 60.0) -> dict[str, tuple[str, int]]:
+        """Read output until the ready line; return {service: (url, pid)} from the printed lines."""
+        deadline = time.monotonic() + timeout
+        while READY_LINE not in self.seen:
+            try:
+                self.seen.append(self.lines.get(timeout=0.1))
+            except queue.Empty:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError("the stack did not get ready:\n" + self.output()) from None
+        return {m[1]: (m[2], int(m[3])) for line in self.seen if (m := PID_LINE.match(line))}
+
+    def output(self) -> str:
+        """Everything printed so far."""
+        while not self.lines.empty():
+            self.seen.append(self.lines.get())
+        return "\n".join(self.seen)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture
+def launch(tmp_path: Path) -> Iterator[Callable[..., Launcher]]:
+    started: list[Launcher] = []
+
+    def make(**env: str) -> Launcher:
+        launcher = Launcher(tmp_path, **env)
+        started.append(launcher)
+        return launcher
+
+    yield make
+    for launcher in started:
+        launcher.stop()
+
+
+def alive(pid: int) -> bool:
+    return Path(f"/proc/{pid}").exists()
+
+
+def wait_gone(pids: list[int], timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in pids if alive(pid)]
+
+
+def test_make_run_stack_starts_everything_and_ctrl_c_stops_it(
+    tmp_path: Path, launch: Callable[..., Launcher]
+) -> None:
+    launcher = launch()
+    services = launcher.wait_ready()
+    assert set(services) == {"redis", "plexsim", "panel"}
+    assert services["panel"][0] == f"http://127.0.0.1:{launcher.panel_port}"
+    resp = requests.get(services["panel"][0] + "/api/system/status", timeout=10)
+    data = resp.json()["data"]
+    assert data["plex"]["reachable"] is True and data["plex"]["url"] == services["plexsim"][0]
+    assert data["redis"]["reachable"] is True and data["redis"]["url"] == services["redis"][0]
+    token = (tmp_path / "data" / "plexsim-token").read_text().strip()
+    assert token and token not in launcher.output() and token not in resp.text
+    assert (tmp_path / "data" / "config.git" / "HEAD").is_file()
+
+    launcher.proc.send_signal(signal.SIGINT)
+    assert launcher.proc.wait(timeout=15) == 0, launcher.output()
+    wait_gone([pid for _, pid in services.values()])
+    assert "everything stopped" in launcher.output()
+
+
+def test_configured_plex_is_used_and_a_dead_child_stops_the_rest(
+    tmp_path: Path, launch: Callable[..., Launcher]
+) -> None:
+    server = start_background(generate(scale=5, shows=1), port=0, config=SimulatorConfig(token="real-tok"))
+    try:
+        plex_url = server.url.rstrip("/")
+        launcher = launch(KOMETA_PANEL_PLEX_URL=plex_url, KOMETA_PANEL_PLEX_TOKEN="real-tok")
+        services = launcher.wait_ready()
+        assert set(services) == {"redis", "panel"}, launcher.output()
+        assert f"plex:    {plex_url}  (from KOMETA_PANEL_PLEX_URL)" in launcher.output()
+        data = requests.get(services["panel"][0] + "/api/system/status", timeout=10).json()["data"]
+        assert data["plex"]["reachable"] is True and data["plex"]["url"] == plex_url
+
+        os.kill(services["redis"][1], signal.SIGKILL)
+        assert launcher.proc.wait(timeout=15) == 1, launcher.output()
+        wait_gone([services["panel"][1]])
+        output = launcher.output()
+        assert "redis exited with status -9; stopping the rest" in output
+        assert "real-tok" not in output
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -9,36 +9,15 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from panel import create_app
 from panel.repo import ConfigRepo
-from panel.settings import Settings
 from panel.yaml_edit import delete_collection, dump_rt, list_collections, load_rt, set_collection
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 MOVIES = "collections/movies.yml"
 MOVIES_TEXT = (REPO_ROOT / "config-repo" / MOVIES).read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Flask:
-    app = create_app(Settings(data_dir=tmp_path / "data"))
-    app.testing = True
-    return app
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture
-def repo(app: Flask) -> ConfigRepo:
-    repo: ConfigRepo = app.extensions["kometa_repo"]
-    return repo
 
 
 def data(resp: TestResponse, status: int = 200) -> Any:

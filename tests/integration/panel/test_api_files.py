@@ -5,9 +5,7 @@ bare git repository in tmp_path created by the app factory from the project's `c
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -17,45 +15,10 @@ from werkzeug.test import TestResponse
 from panel import create_app
 from panel.repo import ConfigRepo
 from panel.settings import Settings
+from tests.support.panel_api import STAMP, envelope
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 MOVIES = "collections/movies.yml"
-STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Flask:
-    app = create_app(Settings(data_dir=tmp_path / "data"))
-    app.testing = True
-    return app
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture
-def repo(app: Flask) -> ConfigRepo:
-    repo: ConfigRepo = app.extensions["kometa_repo"]
-    return repo
-
-
-def envelope(resp: TestResponse, status: int) -> dict[str, Any]:
-    """Check the status and the envelope shape; return the parsed body."""
-    assert resp.status_code == status, resp.get_data(as_text=True)
-    assert resp.mimetype == "application/json"
-    body = resp.get_json()
-    assert set(body) == {"success", "data", "error", "timestamp"}
-    assert STAMP.match(body["timestamp"])
-    assert body["success"] is (status < 400)
-    if status >= 400:
-        assert body["data"] is None
-        assert set(body["error"]) == {"code", "message", "details"}
-        assert body["error"]["message"]
-    else:
-        assert body["error"] is None
-    return dict(body)
 
 
 def error_code(resp: TestResponse, status: int) -> str:

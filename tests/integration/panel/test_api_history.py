@@ -4,49 +4,17 @@ in tmp_path created by the app factory from the project's `config-repo/`.
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from panel import create_app
 from panel.repo import ConfigRepo
-from panel.settings import PANEL_AUTHOR, Settings
+from panel.settings import PANEL_AUTHOR
+from tests.support.panel_api import STAMP, envelope
 
 MOVIES, TV = "collections/movies.yml", "collections/tv.yml"
-STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Flask:
-    app = create_app(Settings(data_dir=tmp_path / "data"))
-    app.testing = True
-    return app
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture
-def repo(app: Flask) -> ConfigRepo:
-    repo: ConfigRepo = app.extensions["kometa_repo"]
-    return repo
-
-
-def envelope(resp: TestResponse, status: int) -> dict[str, Any]:
-    """Check the status and the envelope shape; return the parsed body."""
-    assert resp.status_code == status, resp.get_data(as_text=True)
-    body = resp.get_json()
-    assert set(body) == {"success", "data", "error", "timestamp"} and STAMP.match(body["timestamp"])
-    assert body["success"] is (status < 400)
-    assert (body["error"] is None) is (status < 400)
-    return dict(body)
 
 
 def data(resp: TestResponse) -> Any:

@@ -20,7 +20,9 @@ def open_repo(settings: Settings) -> ConfigRepo:
     """The config repository in the data directory, created from ``config-repo/`` if missing."""
     path = settings.repo_path
     if (path / "HEAD").is_file():
-        return ConfigRepo(path)
+        repo = ConfigRepo(path)
+        repo.write_commit_graph()
+        return repo
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return ConfigRepo.create(path, settings.seed_dir, settings.author)
 

@@ -35,6 +35,7 @@ MAIN = "refs/heads/main"
 FILE_MODE, EXEC_MODE = "100644", "100755"
 MAX_ATTEMPTS = 60
 MAX_LOG_LIMIT = 500
+GRAPH_EVERY = 100  # commits between refreshes of the commit-graph (which keeps --topo-order paging cheap)
 _RAW_OUTPUT = dict(
     with_extended_output=True, with_exceptions=False, stdout_as_string=False, strip_newline_in_stdout=False
 )
@@ -152,6 +153,8 @@ class ConfigRepo:
         if not (self.path / "HEAD").is_file():
             raise NotFoundError(f"no git repository at {self.path}")
         self._local = threading.local()
+        self._pool: list[git.Repo] = []  # idle Repos of ended threads (list.append/pop are atomic)
+        self._writes = 0
 
     # ------------------------------------------------------------------ setup and plumbing
 
@@ -183,20 +186,36 @@ class ConfigRepo:
 
     @property
     def repo(self) -> git.Repo:
-        """This thread's gitpython ``Repo`` (gitpython objects must not be shared between threads)."""
-        repo: git.Repo | None = getattr(self._local, "repo", None)
-        if repo is None:
-            repo = git.Repo(self.path)
-            repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")
-            self._local.repo = repo
-        return repo
+        """This thread's gitpython ``Repo`` (gitpython objects must not be shared between threads).
+
+        A threaded server runs every request in a new thread, so a thread's ``Repo`` (and its
+        persistent ``git cat-file`` helpers) goes back to a pool when the thread ends and the next new
+        thread takes it from there instead of starting new helper processes.
+        """
+        lease: _Lease | None = getattr(self._local, "lease", None)
+        if lease is None:
+            try:
+                repo = self._pool.pop()
+            except IndexError:
+                repo = git.Repo(self.path)
+                repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")
+            lease = self._local.lease = _Lease(repo, self._pool)
+        return lease.repo
+
+    def write_commit_graph(self) -> None:
+        """Add the commits not yet in the commit-graph file to it (incremental, a few ms).
+
+        Without a commit-graph ``rev-list --topo-order`` walks the whole history even for one page;
+        with one (even if the newest commits are missing from it) it stops after the page.
+        """
+        self.repo.git.commit_graph("write", "--reachable", "--split", with_exceptions=False)
 
     def close(self) -> None:
         """Release this thread's git helper processes."""
-        repo = getattr(self._local, "repo", None)
-        if repo is not None:
-            repo.close()
-            self._local.repo = None
+        lease: _Lease | None = getattr(self._local, "lease", None)
+        if lease is not None:
+            self._local.lease = None
+            lease.close()
 
     def _resolve(self, rev: str) -> str:
         """Full sha of the commit ``rev`` names, or :class:`NotFoundError`."""
@@ -299,6 +318,8 @@ class ConfigRepo:
             raise ValueError("limit must be at least 1")
         limit = min(limit, MAX_LOG_LIMIT)
         args = ["--topo-order", self._resolve(rev)]
+        if cursor is None:  # the first page needs only its own commits, not the whole history
+            args.insert(0, f"--max-count={limit + 1}")
         if path is not None:
             args += ["--", check_path(path)]
         shas = self.repo.git.rev_list(*args).split()
@@ -308,7 +329,28 @@ class ConfigRepo:
             except ValueError as exc:
                 raise NotFoundError(f"unknown cursor {cursor!r}") from exc
         page = shas[:limit]
-        return [self.commit(s) for s in page], (page[-1] if len(shas) > limit else None)
+        return self._commits(page), (page[-1] if len(shas) > limit else None)
+
+    def _commits(self, shas: list[str]) -> list[Commit]:
+        """``commit(sha)`` for each of ``shas`` (full shas, in that order) with one ``git log``."""
+        if not shas:
+            return []
+        fmt = "%x1e%H%x00%an%x00%ae%x00%at%x00%P%x00%B%x00"
+        opts = ["-z", "--no-walk=unsorted", f"--format={fmt}", "--name-only", "--no-renames"]
+        _status, raw, _err = self.repo.git.log(
+            *opts, "--diff-merges=first-parent", "--no-mailmap", *shas, **_RAW_OUTPUT
+        )
+        out = bytes(raw).decode("utf-8", "replace")
+        commits, start = [], 0
+        for i, sha in enumerate(shas):  # split at the known shas: messages and paths may hold anything
+            start = out.index(f"\x1e{sha}\0", start) + 1
+            end = out.find(f"\x1e{shas[i + 1]}\0", start) if i + 1 < len(shas) else len(out)
+            full, name, email, when, parents, message, rest = out[start:end].split("\0", 6)
+            files = sorted(filter(None, rest.lstrip("\0\n").split("\0")))
+            commits.append(
+                Commit(full, name, email, message.rstrip("\n"), _utc(int(when)), parents.split(), files)
+            )
+        return commits
 
     def diff(self, a: str, b: str, path: str | None = None) -> dict[str, object]:
         """Differences from ``a`` to ``b`` (optionally one path): unified text and per-file hunks."""
@@ -368,6 +410,9 @@ class ConfigRepo:
                 self._make_tree(entries), [head], author, message or _default_message(touched)
             )
             if self._cas(new, head):
+                self._writes += 1
+                if self._writes % GRAPH_EVERY == 0:
+                    self.write_commit_graph()
                 return self.commit(new)
             time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 10)))
         raise ConflictError(base_sha, head, [], "main kept moving; try again")
@@ -452,6 +497,20 @@ class ConfigRepo:
                 names.append(str(Path(tmp) / name))
             status, out, _err = self.repo.git.merge_file("-p", "-q", *names, **_RAW_OUTPUT)
         return bytes(out) if status == 0 else None
+
+
+class _Lease:
+    """One thread's use of a pooled ``Repo``: returned to the pool when the thread's locals are freed."""
+
+    def __init__(self, repo: git.Repo, pool: list[git.Repo]) -> None:
+        self.repo, self._pool = repo, pool
+
+    def close(self) -> None:
+        repo, self._pool = self.repo, []
+        repo.close()
+
+    def __del__(self) -> None:
+        self._pool.append(self.repo)
 
 
 def _sha(entry: tuple[str, str] | None) -> str | None:

@@ -120,6 +120,32 @@ def serve(data_dir: Path, port: int) -> None:
     make_server("127.0.0.1", port, create_app(Settings(data_dir=data_dir)), threaded=True).serve_forever()
 
 
+AUTH: dict[str, str] = {}
+
+
+def sign_in_admin(data_dir: Path) -> None:
+    """Create an admin in the panel's database and keep its access token for every request (the API
+    answers 401 without one). The server process shares the data dir, hence the database and the key."""
+    sys.path.insert(0, str(ROOT))
+    from panel import create_app
+    from panel.auth import create_user, issue_access_token
+    from panel.db import get_session
+    from panel.settings import Settings
+
+    app = create_app(Settings(data_dir=data_dir))
+    with app.app_context():
+        session = get_session()
+        user = create_user(session, "bench", "bench-password-1", "admin")
+        session.commit()
+        AUTH["Authorization"] = f"Bearer {issue_access_token(user)}"
+
+
+def new_session() -> requests.Session:
+    session = requests.Session()
+    session.headers.update(AUTH)
+    return session
+
+
 def start_server(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     command = [sys.executable, __file__, "--serve", str(data_dir), "--port", str(port)]
@@ -130,7 +156,7 @@ def start_server(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
         if proc.poll() is not None:
             raise SystemExit(f"panel exited early: {proc.stderr.read().decode() if proc.stderr else ''}")
         try:
-            if requests.get(f"{base}/api/files/config.yml", timeout=1).ok:
+            if requests.get(f"{base}/api/health", timeout=1).ok:
                 return proc, base
         except requests.ConnectionError:
             time.sleep(0.05)
@@ -160,7 +186,7 @@ def timed(call: Any) -> tuple[float, requests.Response]:
 
 def commit_latency(base: str, edits: int) -> dict[str, Any]:
     """Sequential edits of one collection file, each based on the sha the previous one answered."""
-    session = requests.Session()
+    session = new_session()
     url = f"{base}/api/files/{EDITED}"
     original = session.get(url, timeout=30).json()["data"]
     head = original["commit"]
@@ -176,7 +202,7 @@ def commit_latency(base: str, edits: int) -> dict[str, Any]:
 
 
 def history_pages(base: str, repo: Path, runs: int) -> dict[str, Any]:
-    session = requests.Session()
+    session = new_session()
     url = f"{base}/api/history"
     first = [timed(lambda: session.get(url, params={"limit": 50}, timeout=30)) for _ in range(runs)]
     assert len(first[-1][1].json()["data"]["items"]) == 50
@@ -192,7 +218,7 @@ def history_pages(base: str, repo: Path, runs: int) -> dict[str, Any]:
 
 
 def file_reads(base: str, runs: int) -> dict[str, Any]:
-    session = requests.Session()
+    session = new_session()
     url = f"{base}/api/files/config.yml"
     return summary([timed(lambda: session.get(url, timeout=30))[0] for _ in range(runs)])
 
@@ -206,7 +232,7 @@ def concurrent_reads(base: str, clients: int, reads: int) -> dict[str, Any]:
     lock = threading.Lock()
 
     def client() -> None:
-        session = requests.Session()
+        session = new_session()
         session.get(url, timeout=30)  # connect before the clock starts
         barrier.wait()
         mine = []
@@ -240,6 +266,7 @@ def run(commits: int, edits: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="kometa-bench-api-") as tmp:
         data_dir = Path(tmp) / "data"
         setup = build_repo(data_dir, commits)
+        sign_in_admin(data_dir)
         repo = data_dir / "config.git"
         proc, base = start_server(data_dir)
         try:

@@ -28,9 +28,12 @@ def open_repo(settings: Settings) -> ConfigRepo:
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    """Build the panel app: settings, config repository, blueprints and envelope error handlers."""
+    """Build the panel app: settings, config repository, database, auth, blueprints, error handlers, CLI."""
     from panel import api, schemas_route
     from panel.api.envelope import register_error_handlers
+    from panel.auth import init_auth
+    from panel.cli import register_cli
+    from panel.db import init_db
 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
@@ -41,6 +44,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.url_map.converters["anypath"] = AnyPathConverter
     app.extensions["kometa_settings"] = settings
     app.extensions["kometa_repo"] = open_repo(settings)
+    init_db(app, settings)
+    init_auth(app, settings)
+    register_cli(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(schemas_route.bp)
     register_error_handlers(app)

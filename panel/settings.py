@@ -5,6 +5,10 @@
 - ``KOMETA_PANEL_MAX_BODY``: the largest request body in bytes (default 5 MB); larger bodies get 413.
 - ``KOMETA_PANEL_REDIS_URL``: the Redis for jobs and logs, e.g. ``redis://127.0.0.1:6390/0`` (default none).
 - ``KOMETA_PANEL_PLEX_URL`` / ``KOMETA_PANEL_PLEX_TOKEN``: the Plex server and its token (default none).
+- ``KOMETA_PANEL_DATABASE_URL``: the SQLAlchemy URL of the state database (default
+  ``sqlite:///<data_dir>/panel.db``).
+- ``KOMETA_PANEL_SECRET_KEY``: the key signing JWT access tokens (default: one generated on first start
+  and kept in ``<data_dir>/secret_key``, mode 0600).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from panel.repo import Author
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_MAX_BODY = 5 * 1024 * 1024
-# Until auth lands every edit is committed by this fixed author; then it becomes the signed-in user.
+# The author of commits made outside a signed-in request (seeding the repository); edits use the user.
 PANEL_AUTHOR = Author("Kometa Panel", "panel@localhost")
 
 
@@ -34,6 +38,8 @@ class Settings:
     redis_url: str | None = None
     plex_url: str | None = None
     plex_token: str | None = field(default=None, repr=False)
+    database_url: str | None = None
+    secret_key: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("data_dir", "seed_dir", "schemas_dir"):
@@ -62,4 +68,6 @@ class Settings:
             redis_url=env.get("KOMETA_PANEL_REDIS_URL") or None,
             plex_url=(env.get("KOMETA_PANEL_PLEX_URL") or "").rstrip("/") or None,
             plex_token=env.get("KOMETA_PANEL_PLEX_TOKEN") or None,
+            database_url=env.get("KOMETA_PANEL_DATABASE_URL") or None,
+            secret_key=env.get("KOMETA_PANEL_SECRET_KEY") or None,
         )

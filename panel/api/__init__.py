@@ -1,13 +1,15 @@
-"""The JSON API under ``/api``: one parent blueprint holding the files and history blueprints."""
+"""The JSON API under ``/api``: one parent blueprint holding auth, users, files, history, system blueprints."""
 
 from __future__ import annotations
 
 from flask import Blueprint
 
-from panel.api import files, history, system
+from panel.api import auth, files, history, system, users
 from panel.api.collections import bp as collections_bp
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+bp.register_blueprint(auth.bp)  # /auth/* and /health
+bp.register_blueprint(users.bp)  # /users and /tokens
 bp.register_blueprint(files.bp)
 bp.register_blueprint(history.bp)
 bp.register_blueprint(system.bp)

@@ -35,8 +35,13 @@ def get_repo() -> ConfigRepo:
 
 
 def get_author() -> Author:
-    """Who the current edit is by: a fixed panel author until auth lands (then the signed-in user)."""
-    return get_settings().author
+    """Who the current edit is by: the signed-in user, or the panel's own author outside a request."""
+    from panel.auth import current_user
+
+    user = current_user()
+    if user is None:
+        return get_settings().author
+    return Author(user.username, f"{user.username}@kometa-panel.local")
 
 
 def commit_dict(commit: Commit) -> dict[str, Any]:

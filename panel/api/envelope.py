@@ -14,7 +14,10 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from panel.errors import ApiError
 from panel.repo import ConflictError, NoChangeError, NotFoundError, PathError
+
+__all__ = ["ApiError", "fail", "field_str", "json_body", "ok", "register_error_handlers"]
 
 log = logging.getLogger(__name__)
 
@@ -30,14 +33,6 @@ HTTP_CODES = {
     422: "validation_failed",
     429: "rate_limited",
 }
-
-
-class ApiError(Exception):
-    """An error answer: HTTP ``status``, stable ``code``, a sentence, and structured ``details``."""
-
-    def __init__(self, status: int, code: str, message: str, details: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.details = status, code, message, details or {}
 
 
 def timestamp() -> str:
@@ -97,6 +92,14 @@ def _http_error(exc: HTTPException) -> tuple[Response, int]:
     return response, status
 
 
+def _api_error(exc: ApiError) -> tuple[Response, int]:
+    """Our error; ``details.retry_after`` (seconds) also becomes a ``Retry-After`` header."""
+    response, status = fail(exc.status, exc.code, exc.message, exc.details)
+    if "retry_after" in exc.details:
+        response.headers["Retry-After"] = str(exc.details["retry_after"])
+    return response, status
+
+
 def _unexpected(exc: Exception) -> tuple[Response, int]:
     log.exception("unhandled error on %s %s", request.method, request.path)
     return fail(500, "internal_error", "an unexpected error happened; it has been logged")
@@ -104,7 +107,7 @@ def _unexpected(exc: Exception) -> tuple[Response, int]:
 
 def register_error_handlers(app: Flask) -> None:
     """Answer every error with an envelope."""
-    app.register_error_handler(ApiError, lambda e: fail(e.status, e.code, e.message, e.details))
+    app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(NotFoundError, lambda e: fail(404, "not_found", str(e)))
     app.register_error_handler(
         PathError, lambda e: fail(400, "bad_request", f"bad path {e}", {"path": e.path, "reason": e.reason})

@@ -88,7 +88,7 @@ def test_put_commits_and_answers_the_commit(client: FlaskClient, repo: ConfigRep
     data = envelope(put(client, MOVIES, text, base, message="Tune movies"), 200)["data"]
     assert data["sha"] == repo.head() != base and data["unchanged"] is False
     assert data["message"] == "Tune movies" and data["files"] == [MOVIES]
-    assert data["author"] == {"name": "Kometa Panel", "email": "panel@localhost"}
+    assert data["author"] == {"name": "admin", "email": "admin@kometa-panel.local"}
     assert data["parents"] == [base] and STAMP.match(data["time"])
     assert repo.read_file(MOVIES)[0].decode() == text
 

@@ -100,6 +100,29 @@ def launch(tmp_path: Path) -> Iterator[Callable[..., Launcher]]:
         launcher.stop()
 
 
+def auth_headers(tmp_path: Path, panel_url: str) -> dict[str, str]:
+    """Create an admin with `flask --app panel create-admin` in the stack's data dir and sign in."""
+    env = {**os.environ, "KOMETA_PANEL_DATA_DIR": str(tmp_path / "data")}
+    env.pop("KOMETA_PANEL_REDIS_URL", None)
+    argv = [
+        sys.executable,
+        "-m",
+        "flask",
+        "--app",
+        "panel",
+        "create-admin",
+        "admin",
+        "--password",
+        "stack-pass-1",
+    ]
+    done = subprocess.run(argv, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    login = {"username": "admin", "password": "stack-pass-1"}
+    resp = requests.post(panel_url + "/api/auth/login", json=login, timeout=10)
+    assert resp.status_code == 200, resp.text
+    return {"Authorization": "Bearer " + resp.json()["data"]["access_token"]}
+
+
 def alive(pid: int) -> bool:
     return Path(f"/proc/{pid}").exists()
 
@@ -118,7 +141,9 @@ def test_make_run_stack_starts_everything_and_ctrl_c_stops_it(
     services = launcher.wait_ready()
     assert set(services) == {"redis", "plexsim", "panel"}
     assert services["panel"][0] == f"http://127.0.0.1:{launcher.panel_port}"
-    resp = requests.get(services["panel"][0] + "/api/system/status", timeout=10)
+    assert requests.get(services["panel"][0] + "/api/system/status", timeout=10).status_code == 401
+    headers = auth_headers(tmp_path, services["panel"][0])
+    resp = requests.get(services["panel"][0] + "/api/system/status", headers=headers, timeout=10)
     data = resp.json()["data"]
     assert data["plex"]["reachable"] is True and data["plex"]["url"] == services["plexsim"][0]
     assert data["redis"]["reachable"] is True and data["redis"]["url"] == services["redis"][0]
@@ -142,7 +167,9 @@ def test_configured_plex_is_used_and_a_dead_child_stops_the_rest(
         services = launcher.wait_ready()
         assert set(services) == {"redis", "panel"}, launcher.output()
         assert f"plex:    {plex_url}  (from KOMETA_PANEL_PLEX_URL)" in launcher.output()
-        data = requests.get(services["panel"][0] + "/api/system/status", timeout=10).json()["data"]
+        headers = auth_headers(tmp_path, services["panel"][0])
+        url = services["panel"][0] + "/api/system/status"
+        data = requests.get(url, headers=headers, timeout=10).json()["data"]
         assert data["plex"]["reachable"] is True and data["plex"]["url"] == plex_url
 
         os.kill(services["redis"][1], signal.SIGKILL)

@@ -15,6 +15,8 @@ from plexsim.dataset import generate
 from plexsim.server import SimulatorConfig, start_background
 from tests.support.ports import free_port
 
+from .conftest import sign_in
+
 TOKEN = "status-test-token"
 
 
@@ -32,7 +34,7 @@ def plex_url() -> Iterator[str]:
 def client_for(tmp_path: Path, **settings: Any) -> FlaskClient:
     app = create_app(Settings(data_dir=tmp_path / "data", **settings))
     app.testing = True
-    return app.test_client()
+    return sign_in(app, app.test_client())
 
 
 def status(client: FlaskClient) -> dict[str, Any]:

@@ -1,0 +1,113 @@
+"""``/api/auth/*`` (login, refresh, logout, me) and ``/api/health``.
+
+Login is rate limited: 5 failures for a username or from an address lock it out for 15 minutes
+(429 ``rate_limited`` with ``Retry-After``); see :mod:`panel.ratelimit`.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, Response, current_app, request
+from sqlalchemy import select
+
+from panel.api.envelope import ApiError, field_str, json_body, ok
+from panel.auth import (
+    ACCESS_LIFETIME,
+    current_user,
+    hash_password,
+    issue_access_token,
+    issue_refresh_token,
+    revoke_refresh_token,
+    rotate_refresh_token,
+    verify_password,
+)
+from panel.db import User, audit, get_session
+from panel.ratelimit import LoginLimiter
+
+bp = Blueprint("auth", __name__)
+# Verified against when the username is unknown, so both cases take the same time.
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+
+
+def _tokens(user: User, refresh_token: str) -> dict[str, object]:
+    return {
+        "access_token": issue_access_token(user),
+        "refresh_token": refresh_token,
+        "token_type": "Bearer",
+        "expires_in": int(ACCESS_LIFETIME.total_seconds()),
+        "user": user.to_dict(),
+    }
+
+
+def _limiter() -> LoginLimiter:
+    limiter: LoginLimiter = current_app.extensions["kometa_login_limiter"]
+    return limiter
+
+
+def _check_lockout(keys: list[str]) -> None:
+    wait = max(_limiter().retry_after(key) for key in keys)
+    if wait:
+        raise ApiError(
+            429, "rate_limited", f"too many failed logins; try again in {wait} s", {"retry_after": wait}
+        )
+
+
+@bp.post("/auth/login")
+def login() -> tuple[Response, int]:
+    """``{username, password}`` → access and refresh tokens; 401 for bad credentials."""
+    body = json_body()
+    username, password = field_str(body, "username") or "", field_str(body, "password") or ""
+    keys = [f"user:{username.lower()}", f"ip:{request.remote_addr or '-'}"]
+    _check_lockout(keys)
+    session = get_session()
+    user = session.scalar(select(User).where(User.username == username))
+    valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not valid or user.disabled:
+        for key in keys:
+            _limiter().fail(key)
+        audit(session, "login_failed", user=username, source="api", ip=request.remote_addr)
+        session.commit()
+        raise ApiError(401, "unauthorized", "wrong username or password")
+    _limiter().reset(keys[0])
+    refresh_token, _ = issue_refresh_token(session, user)
+    audit(session, "login", user=user.username, ip=request.remote_addr)
+    session.commit()
+    return ok(_tokens(user, refresh_token))
+
+
+@bp.post("/auth/refresh")
+def refresh() -> tuple[Response, int]:
+    """``{refresh_token}`` → a new access token and a new refresh token (the old one is revoked)."""
+    token = field_str(json_body(), "refresh_token") or ""
+    session = get_session()
+    user, new_token = rotate_refresh_token(session, token)
+    session.commit()
+    return ok(_tokens(user, new_token))
+
+
+@bp.post("/auth/logout")
+def logout() -> tuple[Response, int]:
+    """``{refresh_token}``: revoke it (the access token simply expires)."""
+    token = field_str(json_body(optional=True), "refresh_token", required=False)
+    user = current_user()
+    assert user is not None  # the guard signed the caller in
+    session = get_session()
+    revoked = bool(token) and revoke_refresh_token(session, token or "", user)
+    audit(session, "logout", user=user.username)
+    session.commit()
+    return ok({"revoked": revoked})
+
+
+@bp.get("/auth/me")
+def me() -> tuple[Response, int]:
+    """The signed-in user."""
+    user = current_user()
+    assert user is not None
+    return ok(user.to_dict())
+
+
+@bp.get("/health")
+def health() -> tuple[Response, int]:
+    """Liveness, without authentication."""
+    return ok({"status": "ok"})

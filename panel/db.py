@@ -1,0 +1,171 @@
+"""The panel's SQLite state through SQLAlchemy 2: users, refresh tokens, personal access tokens, audit log.
+
+The database URL is ``KOMETA_PANEL_DATABASE_URL`` (default ``sqlite:///<data_dir>/panel.db``). Tables are
+created with ``Base.metadata.create_all`` when the app starts; Alembic migrations live in
+``panel/migrations/``. Each request (or CLI command) uses one session, closed when its app context ends.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+from panel.settings import Settings
+
+ROLES = ("viewer", "editor", "admin")
+
+
+def utcnow() -> datetime:
+    """Now, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A datetime stored naive in UTC (SQLite has no zones) and read back timezone-aware."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """The declarative base of every panel table."""
+
+
+class User(Base):
+    """A person who signs in: ``role`` is ``viewer``, ``editor`` or ``admin``."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default="viewer")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    disabled: Mapped[bool] = mapped_column(default=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's user object (never the password hash)."""
+        return {
+            "id": self.id,
+            "username": self.username,
+            "role": self.role,
+            "created_at": self.created_at.isoformat(),
+            "disabled": self.disabled,
+        }
+
+
+class RefreshToken(Base):
+    """A refresh token, stored as its sha256; ``replaced_by`` links a rotation to its successor."""
+
+    __tablename__ = "refresh_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    replaced_by: Mapped[int | None] = mapped_column(ForeignKey("refresh_tokens.id"), default=None)
+
+
+class AccessToken(Base):
+    """A personal access token (``kp_...``), stored as its sha256, with scopes ``read`` or ``write``."""
+
+    __tablename__ = "access_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's token object (never the token itself)."""
+        stamp = lambda value: value.isoformat() if value else None  # noqa: E731
+        return {
+            "id": self.id,
+            "name": self.name,
+            "scopes": list(self.scopes),
+            "created_at": stamp(self.created_at),
+            "expires_at": stamp(self.expires_at),
+            "last_used_at": stamp(self.last_used_at),
+            "revoked_at": stamp(self.revoked_at),
+        }
+
+
+class AuditLog(Base):
+    """Who did what: ``source`` is e.g. ``api`` or ``cli``; ``details`` free-form JSON."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    time: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user: Mapped[str | None] = mapped_column(String(64), default=None)
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(String(255), default=None)
+    source: Mapped[str] = mapped_column(String(32), default="api")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+def database_url(settings: Settings) -> str:
+    """The configured URL, or the SQLite file in the data directory."""
+    return settings.database_url or f"sqlite:///{settings.data_dir.resolve() / 'panel.db'}"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine; SQLite gets foreign keys on and a busy timeout for concurrent writers."""
+    connect_args = {"timeout": 15, "check_same_thread": False} if url.startswith("sqlite") else {}
+    engine = create_engine(url, connect_args=connect_args)
+    if url.startswith("sqlite"):
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(conn: Any, _record: Any) -> None:
+            conn.execute("PRAGMA foreign_keys=ON")
+
+    return engine
+
+
+def init_db(app: Flask, settings: Settings) -> None:
+    """Create the engine and tables, and close each context's session on teardown."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(database_url(settings))
+    Base.metadata.create_all(engine)
+    app.extensions["kometa_db"] = sessionmaker(engine, expire_on_commit=False)
+    app.teardown_appcontext(_close_session)
+
+
+def get_session() -> Session:
+    """The current app context's session (created on first use)."""
+    if "db_session" not in g:
+        factory: sessionmaker[Session] = current_app.extensions["kometa_db"]
+        g.db_session = factory()
+    session: Session = g.db_session
+    return session
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session: Session | None = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def audit(
+    session: Session, action: str, *, user: str | None, target: str | None = None, **details: Any
+) -> None:
+    """Add an audit entry (committed with the caller's transaction)."""
+    source = str(details.pop("source", "api"))
+    session.add(AuditLog(user=user, action=action, target=target, source=source, details=details))

@@ -1,0 +1,164 @@
+"""Auth: login, refresh rotation, logout, expiry, personal access tokens, roles, lockout, the CLI, and a
+sweep over every `/api` route (401 without a token, 403 for a viewer on writes)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from panel.repo import ConfigRepo
+
+from .conftest import ADMIN, PASSWORD, make_user, token_for
+
+PUBLIC = {("POST", "/api/auth/login"), ("POST", "/api/auth/refresh"), ("GET", "/api/health")}
+# Every signed-in user manages their own session and personal access tokens.
+SELF_SERVICE = ("/api/auth/", "/api/tokens")
+MOVIES = "collections/movies.yml"
+
+
+def error(resp: TestResponse, status: int, code: str) -> dict[str, Any]:
+    assert resp.status_code == status, resp.get_data(as_text=True)
+    body = resp.get_json()
+    assert body["success"] is False and body["error"]["code"] == code
+    err: dict[str, Any] = body["error"]
+    return err
+
+
+def login(client: FlaskClient, username: str = ADMIN, password: str = PASSWORD) -> TestResponse:
+    return client.post("/api/auth/login", json={"username": username, "password": password})
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_login_me_and_health(app: Flask, client: FlaskClient, anon: FlaskClient) -> None:
+    assert anon.get("/api/health").status_code == 200
+    data = login(anon).get_json()["data"]
+    assert data["expires_in"] == 900 and data["user"]["username"] == ADMIN and data["user"]["role"] == "admin"
+    me = anon.get("/api/auth/me", headers=bearer(data["access_token"])).get_json()["data"]
+    assert me["username"] == ADMIN and "password_hash" not in me
+    error(login(anon, password="wrong password"), 401, "unauthorized")
+    error(login(anon, username="nobody"), 401, "unauthorized")
+
+
+def test_refresh_rotates_and_reuse_is_refused(client: FlaskClient, anon: FlaskClient) -> None:
+    first = login(anon).get_json()["data"]["refresh_token"]
+    second = anon.post("/api/auth/refresh", json={"refresh_token": first}).get_json()["data"]
+    assert second["refresh_token"] != first and second["access_token"]
+    error(anon.post("/api/auth/refresh", json={"refresh_token": first}), 401, "unauthorized")
+    # reusing the old one revoked its successor too
+    error(
+        anon.post("/api/auth/refresh", json={"refresh_token": second["refresh_token"]}), 401, "unauthorized"
+    )
+    error(anon.post("/api/auth/refresh", json={"refresh_token": "made-up"}), 401, "unauthorized")
+
+
+def test_logout_revokes_the_refresh_token(client: FlaskClient, anon: FlaskClient) -> None:
+    data = login(anon).get_json()["data"]
+    resp = anon.post(
+        "/api/auth/logout",
+        json={"refresh_token": data["refresh_token"]},
+        headers=bearer(data["access_token"]),
+    )
+    assert resp.get_json()["data"] == {"revoked": True}
+    error(anon.post("/api/auth/refresh", json={"refresh_token": data["refresh_token"]}), 401, "unauthorized")
+
+
+def test_expired_and_bad_access_tokens(app: Flask, client: FlaskClient, anon: FlaskClient) -> None:
+    expired = token_for(app, ADMIN, timedelta(seconds=-1))
+    err = error(anon.get("/api/files", headers=bearer(expired)), 401, "unauthorized")
+    assert "expired" in err["message"]
+    error(anon.get("/api/files", headers=bearer("not.a.jwt")), 401, "unauthorized")
+    error(anon.get("/api/files", headers={"Authorization": "Basic abc"}), 401, "unauthorized")
+
+
+def test_personal_access_tokens(client: FlaskClient, anon: FlaskClient) -> None:
+    created = client.post("/api/tokens", json={"name": "ci", "scopes": ["read"], "expires_at": 30})
+    assert created.status_code == 201
+    token = created.get_json()["data"]["token"]
+    assert token.startswith("kp_")
+    assert anon.get("/api/files", headers=bearer(token)).status_code == 200
+    err = error(anon.delete(f"/api/files/{MOVIES}", headers=bearer(token)), 403, "forbidden")
+    assert err["details"] == {"required_scope": "write"}
+    listed = client.get("/api/tokens").get_json()["data"]["items"]
+    assert [t["name"] for t in listed] == ["ci"] and "token" not in listed[0] and listed[0]["last_used_at"]
+    assert client.delete(f"/api/tokens/{listed[0]['id']}").status_code == 200
+    error(anon.get("/api/files", headers=bearer(token)), 401, "unauthorized")
+    error(client.post("/api/tokens", json={"name": "x", "scopes": ["root"]}), 400, "bad_request")
+
+
+def test_roles(client: FlaskClient, client_as: Callable[[str], FlaskClient], repo: ConfigRepo) -> None:
+    viewer, editor = client_as("viewer"), client_as("editor")
+    assert viewer.get(f"/api/files/{MOVIES}").status_code == 200
+    body = {"content": repo.read_file(MOVIES)[0].decode() + "\n# by editor\n", "base": repo.head()}
+    err = error(viewer.put(f"/api/files/{MOVIES}", json=body), 403, "forbidden")
+    assert err["details"] == {"required_role": "editor"}
+    resp = editor.put(f"/api/files/{MOVIES}", json=body)
+    assert resp.status_code in (200, 201), resp.get_data(as_text=True)
+    assert resp.get_json()["data"]["author"]["name"] == "editor"
+    error(editor.get("/api/users"), 403, "forbidden")
+    created = client.post("/api/users", json={"username": "new", "password": "long enough", "role": "viewer"})
+    assert created.status_code == 201 and created.get_json()["data"]["role"] == "viewer"
+    names = [u["username"] for u in client.get("/api/users").get_json()["data"]["items"]]
+    assert names == [ADMIN, "viewer", "editor", "new"]
+    error(client.post("/api/users", json={"username": "new", "password": "long enough"}), 409, "conflict")
+
+
+def test_lockout_after_five_failures(app: Flask, client: FlaskClient, anon: FlaskClient) -> None:
+    for _ in range(5):
+        error(login(anon, password="wrong password"), 401, "unauthorized")
+    resp = login(anon)  # even the right password is refused while locked out
+    error(resp, 429, "rate_limited")
+    assert 0 < int(resp.headers["Retry-After"]) <= 900
+
+
+def test_lockout_with_redis(tmp_path: Any, redis_url: str) -> None:
+    from panel import create_app
+    from panel.settings import Settings
+
+    app = create_app(Settings(data_dir=tmp_path / "data", redis_url=redis_url))
+    make_user(app, "someone", "viewer")
+    anon = app.test_client()
+    for _ in range(5):
+        error(login(anon, "someone", "wrong password"), 401, "unauthorized")
+    resp = login(anon, "someone")
+    error(resp, 429, "rate_limited")
+    assert 0 < int(resp.headers["Retry-After"]) <= 900
+
+
+def test_create_admin_cli(app: Flask, anon: FlaskClient) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-admin", "boss", "--password", "boss-password"])
+    assert result.exit_code == 0, result.output
+    assert login(anon, "boss", "boss-password").get_json()["data"]["user"]["role"] == "admin"
+    result = runner.invoke(args=["create-admin", "gen"], input="\n\n")
+    assert result.exit_code == 0, result.output
+    password = re.search(r"password \(shown once\): (\S+)", result.output)
+    assert password and login(anon, "gen", password[1]).status_code == 200
+    assert runner.invoke(args=["create-admin", "boss", "--password", "boss-password"]).exit_code != 0
+
+
+def test_route_sweep(app: Flask, client_as: Callable[[str], FlaskClient], anon: FlaskClient) -> None:
+    viewer = client_as("viewer")
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/"):
+            continue
+        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "1" if m[1] == "token_id" else "dummy", rule.rule)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            if (method, rule.rule) in PUBLIC:
+                continue
+            error(anon.open(path, method=method), 401, "unauthorized")
+            checked += 1
+            if method != "GET" and not rule.rule.startswith(SELF_SERVICE):
+                error(viewer.open(path, method=method, json={}), 403, "forbidden")
+            if rule.rule.startswith("/api/users"):
+                error(viewer.open(path, method=method, json={}), 403, "forbidden")
+    assert checked >= 20

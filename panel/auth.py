@@ -34,6 +34,7 @@ ACCESS_LIFETIME = timedelta(minutes=15)
 REFRESH_LIFETIME = timedelta(days=30)
 PAT_PREFIX = "kp_"
 PUBLIC = {("POST", "/api/auth/login"), ("POST", "/api/auth/refresh"), ("GET", "/api/health")}
+PUBLIC |= {("GET", "/api/openapi.json"), ("GET", "/api/docs")}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SELF_SERVICE = ("/api/auth/", "/api/tokens")
 ADMIN_ONLY = ("/api/users",)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from panel.api import auth, files, history, system, users
+from panel.api import auth, docs, files, history, system, users
 from panel.api.collections import bp as collections_bp
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -14,3 +14,4 @@ bp.register_blueprint(files.bp)
 bp.register_blueprint(history.bp)
 bp.register_blueprint(system.bp)
 bp.register_blueprint(collections_bp)  # /collections and /system/config
+bp.register_blueprint(docs.bp)  # /openapi.json and /docs (public)

@@ -17,6 +17,7 @@ from panel.repo import ConfigRepo
 from .conftest import ADMIN, PASSWORD, make_user, token_for
 
 PUBLIC = {("POST", "/api/auth/login"), ("POST", "/api/auth/refresh"), ("GET", "/api/health")}
+PUBLIC |= {("GET", "/api/openapi.json"), ("GET", "/api/docs")}  # the API description
 # Every signed-in user manages their own session and personal access tokens.
 SELF_SERVICE = ("/api/auth/", "/api/tokens")
 MOVIES = "collections/movies.yml"

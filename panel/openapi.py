@@ -1,0 +1,166 @@
+"""An OpenAPI 3.1 document generated from the app's URL map.
+
+Paths, methods, path parameters, summaries and descriptions come from the registered rules and the view
+functions' docstrings; the only hand-written parts are the envelope schemas and the small ``BODIES`` table
+of JSON request bodies.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from typing import Any
+
+from flask import Flask
+from werkzeug.routing import Rule
+
+from panel.auth import PUBLIC
+
+PREFIXES = ("/api/", "/schemas/")
+METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
+ERROR_STATUSES = {
+    "400": "Malformed request",
+    "401": "No or bad credentials",
+    "403": "Role too low",
+    "404": "Not found",
+    "409": "Conflict",
+    "413": "Payload too large",
+    "415": "Unsupported media type",
+    "422": "Validation failed or secret found",
+    "429": "Rate limited",
+}
+_CONVERTER = re.compile(
+    r"<(?:(?P<conv>[a-zA-Z_][a-zA-Z0-9_]*)(?:\([^)]*\))?:)?(?P<name>[a-zA-Z_][a-zA-Z0-9_]*)>"
+)
+_INT = {"type": "integer"}
+_STR = {"type": "string"}
+
+
+def _obj(required: list[str], **props: dict[str, Any]) -> dict[str, Any]:
+    """A JSON object schema with ``props`` and the ``required`` names."""
+    return {"type": "object", "properties": props, "required": required}
+
+
+_FILE_WRITE = _obj(["content", "base"], content=_STR, base=_STR, message=_STR)
+_DEFINITION = {"type": ["object", "string"], "description": "The definition as JSON, or YAML text"}
+# Request bodies of the JSON endpoints, by (method, endpoint).
+BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "api.auth.login"): _obj(["username", "password"], username=_STR, password=_STR),
+    ("POST", "api.auth.refresh"): _obj(["refresh_token"], refresh_token=_STR),
+    ("POST", "api.auth.logout"): _obj([], refresh_token=_STR),
+    ("POST", "api.users.add_user"): _obj(
+        ["username", "password"], username=_STR, password=_STR, role={"enum": ["viewer", "editor", "admin"]}
+    ),
+    ("POST", "api.users.add_token"): _obj(
+        ["name"],
+        name=_STR,
+        scopes={"type": "array", "items": {"enum": ["read", "write"]}},
+        expires_at={"type": ["string", "integer"], "description": "ISO-8601 time or days from now"},
+    ),
+    ("PUT", "api.files.put_file"): _FILE_WRITE,
+    ("PUT", "api.collections.system_config.put_config"): _FILE_WRITE,
+    ("PUT", "api.collections.put_one"): _obj(
+        ["base"], base=_STR, message=_STR, definition=_DEFINITION, yaml=_STR
+    ),
+    ("POST", "api.collections.create_one"): _obj(
+        ["file", "name", "base"], file=_STR, name=_STR, base=_STR, message=_STR, definition=_DEFINITION
+    ),
+    ("POST", "api.history.revert"): _obj([], message=_STR),
+    ("POST", "api.history.restore"): _obj([], path=_STR, message=_STR),
+}
+# Endpoints whose 200 answer is not the JSON envelope: media type and schema.
+RAW_OK: dict[str, tuple[str, dict[str, Any]]] = {
+    "api.docs.openapi": ("application/json", {"type": "object"}),
+    "api.docs.docs_page": ("text/html", _STR),
+    "schemas.schema": ("application/schema+json", {"type": "object"}),
+}
+
+
+def components() -> dict[str, Any]:
+    """The envelope schemas, the shared error responses and the bearer security scheme."""
+    error = _obj(["code", "message"], code=_STR, message=_STR, details={"type": "object"})
+    envelope = _obj(
+        ["success", "data", "error", "timestamp"],
+        success={"type": "boolean"},
+        data={},
+        error={"anyOf": [error, {"type": "null"}]},
+        timestamp={"type": "string", "format": "date-time"},
+    )
+    error_envelope = _obj(
+        ["success", "data", "error", "timestamp"],
+        success={"const": False},
+        data={"type": "null"},
+        error=error,
+        timestamp={"type": "string", "format": "date-time"},
+    )
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
+    return {
+        "schemas": {"Envelope": envelope, "ErrorEnvelope": error_envelope, "Error": error},
+        "responses": {
+            code: {"description": text, "content": content} for code, text in ERROR_STATUSES.items()
+        },
+        "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+    }
+
+
+def openapi_path(rule: str) -> tuple[str, list[tuple[str, str]]]:
+    """``/a/<int:b>/<path:c>`` → ``/a/{b}/{c}`` and the ``(name, converter)`` pairs."""
+    params = [(m["name"], m["conv"] or "default") for m in _CONVERTER.finditer(rule)]
+    return _CONVERTER.sub(lambda m: "{" + m["name"] + "}", rule), params
+
+
+def _parameters(params: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Path parameter objects (integers for ``int``, strings otherwise)."""
+    return [
+        {"name": name, "in": "path", "required": True, "schema": _INT if conv == "int" else _STR}
+        for name, conv in params
+    ]
+
+
+def _responses(endpoint: str) -> dict[str, Any]:
+    """A 200 (envelope unless raw) plus references to the shared error responses."""
+    media, schema = RAW_OK.get(endpoint, ("application/json", {"$ref": "#/components/schemas/Envelope"}))
+    responses: dict[str, Any] = {"200": {"description": "Success", "content": {media: {"schema": schema}}}}
+    responses |= {code: {"$ref": f"#/components/responses/{code}"} for code in ERROR_STATUSES}
+    return responses
+
+
+def operation(app: Flask, rule: Rule, method: str, params: list[tuple[str, str]]) -> dict[str, Any]:
+    """One operation object for ``method`` on ``rule``."""
+    doc = inspect.getdoc(app.view_functions[rule.endpoint]) or rule.endpoint
+    parts = rule.rule.strip("/").split("/")
+    op: dict[str, Any] = {
+        "operationId": f"{rule.endpoint}.{method.lower()}",
+        "tags": [parts[1] if parts[0] == "api" and len(parts) > 1 else parts[0]],
+        "summary": doc.splitlines()[0],
+        "description": doc,
+        "parameters": _parameters(params),
+        "responses": _responses(rule.endpoint),
+    }
+    public = (method, rule.rule) in PUBLIC or not rule.rule.startswith("/api/")
+    op["security"] = [] if public else [{"bearerAuth": []}]
+    body = BODIES.get((method, rule.endpoint))
+    if body is not None:
+        content = {"application/json": {"schema": body}}
+        op["requestBody"] = {"required": bool(body["required"]), "content": content}
+    return op
+
+
+def build_spec(app: Flask, version: str = "0") -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document for ``app``."""
+    paths: dict[str, dict[str, Any]] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.rule.startswith(PREFIXES):
+            continue
+        path, params = openapi_path(rule.rule)
+        for method in METHODS:
+            if method in (rule.methods or ()):
+                paths.setdefault(path, {})[method.lower()] = operation(app, rule, method, params)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Kometa Panel API", "version": version},
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": components(),
+        "security": [{"bearerAuth": []}],
+    }

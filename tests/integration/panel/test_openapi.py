@@ -1,0 +1,127 @@
+"""The generated OpenAPI document, the docs page, and a schemathesis run over the spec (GET only)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from panel.openapi import openapi_path
+
+from .conftest import sign_in, token_for
+
+HTTP_METHODS = {"get", "post", "put", "delete", "patch"}
+
+
+def spec_of(client: FlaskClient) -> dict[str, Any]:
+    """The document served at /api/openapi.json."""
+    resp = client.get("/api/openapi.json")
+    assert resp.status_code == 200
+    data: dict[str, Any] = resp.get_json()
+    return data
+
+
+def test_openapi_is_public_and_3_1(anon: FlaskClient) -> None:
+    spec = spec_of(anon)
+    assert spec["openapi"] == "3.1.0"
+    assert spec["info"]["title"] and spec["paths"]
+    scheme = spec["components"]["securitySchemes"]["bearerAuth"]
+    assert scheme == {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+
+
+def test_every_api_rule_is_documented(app: Flask, anon: FlaskClient) -> None:
+    paths = spec_of(anon)["paths"]
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(("/api/", "/schemas/")):
+            continue
+        path, _ = openapi_path(rule.rule)
+        assert path in paths, rule.rule
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
+            assert method.lower() in paths[path], (method, rule.rule)
+
+
+def test_operations_have_responses_params_and_docs(anon: FlaskClient) -> None:
+    spec = spec_of(anon)
+    for path, item in spec["paths"].items():
+        assert "<" not in path and ">" not in path
+        wanted = set(re.findall(r"\{([^}]+)\}", path))
+        for method, op in item.items():
+            assert method in HTTP_METHODS
+            assert op["responses"]["200"] and op["summary"], (method, path)
+            for code in ("400", "401", "403", "404", "409", "413", "415", "422", "429"):
+                assert op["responses"][code] == {"$ref": f"#/components/responses/{code}"}
+            declared = {p["name"] for p in op["parameters"] if p["in"] == "path"}
+            assert declared == wanted, (method, path)
+            assert all(p["required"] for p in op["parameters"] if p["in"] == "path")
+
+
+def test_security_and_bodies(anon: FlaskClient) -> None:
+    paths = spec_of(anon)["paths"]
+    assert paths["/api/auth/login"]["post"]["security"] == []
+    assert paths["/api/health"]["get"]["security"] == []
+    assert paths["/api/openapi.json"]["get"]["security"] == []
+    assert paths["/api/files"]["get"]["security"] == [{"bearerAuth": []}]
+    put_file = paths["/api/files/{path}"]["put"]
+    body = put_file["requestBody"]["content"]["application/json"]["schema"]
+    assert set(body["properties"]) == {"content", "base", "message"}
+    assert paths["/api/tokens/{token_id}"]["delete"]["parameters"][0]["schema"] == {"type": "integer"}
+    assert "docstring" not in paths["/api/auth/login"]["post"]["description"]
+    assert paths["/api/auth/login"]["post"]["summary"].startswith("``{username, password}``")
+
+
+def test_refs_resolve(anon: FlaskClient) -> None:
+    spec = spec_of(anon)
+    refs = set(re.findall(r'"\$ref": "#/components/(\w+)/(\w+)"', str(spec).replace("'", '"')))
+    assert refs
+    for section, name in refs:
+        assert name in spec["components"][section]
+
+
+def test_docs_page_is_public_and_self_contained(anon: FlaskClient) -> None:
+    resp = anon.get("/api/docs")
+    assert resp.status_code == 200 and resp.mimetype == "text/html"
+    html = resp.get_data(as_text=True)
+    assert "/api/openapi.json" in html and "Try it" in html and "Authorization" in html
+    assert not re.search(r"https?://", html)
+    assert not re.search(r"""<script[^>]+src=["']?(https?:)?//""", html, re.I)
+    assert not re.search(r"""<link[^>]+href=["']?(https?:)?//""", html, re.I)
+    assert not re.search(r"""@import|url\(\s*["']?(https?:)?//""", html, re.I)
+
+
+def test_other_routes_still_need_a_token(anon: FlaskClient) -> None:
+    assert anon.get("/api/files").status_code == 401
+    assert anon.post("/api/openapi.json").status_code in (401, 405)
+
+
+def test_schemathesis_get_endpoints(app: Flask) -> None:
+    """Every GET operation, 10 derandomized examples each: no 5xx, answers match the spec."""
+    schemathesis = pytest.importorskip("schemathesis")
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import response_schema_conformance
+
+    sign_in(app, app.test_client())
+    token = token_for(app, "admin")
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app).include(method="GET")
+    ran = 0
+    for result in schema.get_all_operations():
+        op = result.ok()
+
+        @given(case=op.as_strategy())
+        @settings(
+            max_examples=10,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def run(case: Any) -> None:
+            resp = case.call(headers={"Authorization": f"Bearer {token}"})
+            case.validate_response(resp, checks=[not_a_server_error, response_schema_conformance])
+
+        run()
+        ran += 1
+    assert ran >= 10

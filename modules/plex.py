@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -443,6 +442,3 @@ class PlexGateway:
     ) -> None:
         params = [("url", url)] if url else []
         self.query(f"/library/metadata/{rating_key}/{kind}", "POST", params, data=data)
-
-    def now(self) -> float:
-        return time.time()

@@ -252,7 +252,7 @@ def _hierarchy_attrs(lib: Library, item: Item) -> dict[str, object]:
     return attrs
 
 
-def collection_attrs(lib: Library, item: Item, members: list[Item]) -> dict[str, object]:
+def collection_attrs(item: Item, members: list[Item]) -> dict[str, object]:
     years = [m.year for m in members if m.year is not None]
     return {
         "key": f"/library/collections/{item.rating_key}/children",
@@ -393,7 +393,7 @@ def item_element(
     attrs = _common_attrs(lib, item, detail)
     attrs.update(_hierarchy_attrs(lib, item))
     if item.type == "collection":
-        attrs.update(collection_attrs(lib, item, members if members is not None else []))
+        attrs.update(collection_attrs(item, members if members is not None else []))
     if extra:
         attrs.update(extra)
     tag = "Video" if item.type in ("movie", "episode") else "Directory"

@@ -1,4 +1,5 @@
-"""The panel's SQLite state through SQLAlchemy 2: users, refresh tokens, personal access tokens, audit log.
+"""The panel's SQLite state through SQLAlchemy 2: users, refresh tokens, personal access tokens, secrets,
+audit log.
 
 The database URL is ``KOMETA_PANEL_DATABASE_URL`` (default ``sqlite:///<data_dir>/panel.db``). Tables are
 created with ``Base.metadata.create_all`` when the app starts; Alembic migrations live in
@@ -11,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, create_engine, event
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -105,6 +106,27 @@ class AccessToken(Base):
             "expires_at": stamp(self.expires_at),
             "last_used_at": stamp(self.last_used_at),
             "revoked_at": stamp(self.revoked_at),
+        }
+
+
+class Secret(Base):
+    """A named secret for ``<<name>>`` placeholders; ``value`` is ciphertext (see ``panel.secrets``)."""
+
+    __tablename__ = "secrets"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    value: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(64), default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's secret object: never the value."""
+        return {
+            "name": self.name,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+            "updated_by": self.updated_by,
         }
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import inspect
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Flask
 from werkzeug.routing import Rule
@@ -34,6 +35,27 @@ _CONVERTER = re.compile(
 )
 _INT = {"type": "integer"}
 _STR = {"type": "string"}
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def documented(
+    *, body: dict[str, Any] | None = None, query: dict[str, dict[str, Any]] | None = None
+) -> Callable[[View], View]:
+    """Attach a view's JSON request body schema and its query parameters (name -> schema, which may
+    carry ``description`` and ``required``) for the generated document."""
+
+    def attach(view: View) -> View:
+        view.openapi_doc = {"body": body, "query": dict(query or {})}  # type: ignore[attr-defined]
+        return view
+
+    return attach
+
+
+def query_param(
+    description: str, schema: dict[str, Any] | None = None, *, required: bool = False
+) -> dict[str, Any]:
+    """A query parameter entry for :func:`documented` (a string unless ``schema`` says otherwise)."""
+    return {**(schema or _STR), "description": description, "required": required}
 
 
 def _obj(required: list[str], **props: dict[str, Any]) -> dict[str, Any]:
@@ -109,12 +131,19 @@ def openapi_path(rule: str) -> tuple[str, list[tuple[str, str]]]:
     return _CONVERTER.sub(lambda m: "{" + m["name"] + "}", rule), params
 
 
-def _parameters(params: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    """Path parameter objects (integers for ``int``, strings otherwise)."""
-    return [
+def _parameters(params: list[tuple[str, str]], query: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Path parameter objects (integers for ``int``, strings otherwise), then the query parameters."""
+    found = [
         {"name": name, "in": "path", "required": True, "schema": _INT if conv == "int" else _STR}
         for name, conv in params
     ]
+    for name, entry in query.items():
+        schema = {k: v for k, v in entry.items() if k not in ("description", "required")}
+        param = {"name": name, "in": "query", "required": bool(entry.get("required")), "schema": schema}
+        if entry.get("description"):
+            param["description"] = entry["description"]
+        found.append(param)
+    return found
 
 
 def _responses(endpoint: str) -> dict[str, Any]:
@@ -127,19 +156,21 @@ def _responses(endpoint: str) -> dict[str, Any]:
 
 def operation(app: Flask, rule: Rule, method: str, params: list[tuple[str, str]]) -> dict[str, Any]:
     """One operation object for ``method`` on ``rule``."""
-    doc = inspect.getdoc(app.view_functions[rule.endpoint]) or rule.endpoint
+    view = app.view_functions[rule.endpoint]
+    doc = inspect.getdoc(view) or rule.endpoint
+    extra: dict[str, Any] = getattr(view, "openapi_doc", {})
     parts = rule.rule.strip("/").split("/")
     op: dict[str, Any] = {
         "operationId": f"{rule.endpoint}.{method.lower()}",
         "tags": [parts[1] if parts[0] == "api" and len(parts) > 1 else parts[0]],
         "summary": doc.splitlines()[0],
         "description": doc,
-        "parameters": _parameters(params),
+        "parameters": _parameters(params, extra.get("query") or {}),
         "responses": _responses(rule.endpoint),
     }
     public = (method, rule.rule) in PUBLIC or not rule.rule.startswith("/api/")
     op["security"] = [] if public else [{"bearerAuth": []}]
-    body = BODIES.get((method, rule.endpoint))
+    body = extra.get("body") or BODIES.get((method, rule.endpoint))
     if body is not None:
         content = {"application/json": {"schema": body}}
         op["requestBody"] = {"required": bool(body["required"]), "content": content}

@@ -37,7 +37,7 @@ PUBLIC = {("POST", "/api/auth/login"), ("POST", "/api/auth/refresh"), ("GET", "/
 PUBLIC |= {("GET", "/api/openapi.json"), ("GET", "/api/docs")}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SELF_SERVICE = ("/api/auth/", "/api/tokens")
-ADMIN_ONLY = ("/api/users",)
+ADMIN_ONLY = ("/api/users", "/api/secrets", "/api/audit")
 
 hasher = PasswordHasher()
 

@@ -1,16 +1,23 @@
-"""Flask CLI commands: ``flask --app panel create-admin USERNAME [--password ...]``."""
+"""Flask CLI commands: ``flask --app panel create-admin USERNAME [--password ...]`` and the database
+migrations, ``flask --app panel db upgrade|downgrade|current|history|stamp|revision``."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 import click
-from flask import Flask
-from flask.cli import with_appcontext
+from alembic import command
+from alembic.util import CommandError
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.engine import Engine
 
+from panel.api.common import get_settings
 from panel.auth import create_user
-from panel.db import audit, get_session
+from panel.db import audit, database_url, get_session
 from panel.errors import ApiError
+from panel.migrations import alembic_config, current_revisions, file_lock, script_directory
 
 
 @click.command("create-admin")
@@ -44,6 +51,75 @@ def create_admin(username: str, password: str | None) -> None:
         click.echo(f"password (shown once): {password}")
 
 
+db = AppGroup(
+    "db",
+    help="The panel database's migrations. The app upgrades to head when it starts, unless "
+    "KOMETA_PANEL_AUTO_MIGRATE=0 (then run `db upgrade` once per release).",
+)
+
+
+def _run(action: Callable[..., object], *args: object, **kwargs: object) -> None:
+    """One alembic command on the app's database, under the migration lock; errors as CLI errors."""
+    settings = get_settings()
+    try:
+        with file_lock(settings.data_dir / "migrate.lock"):
+            action(alembic_config(database_url(settings)), *args, **kwargs)
+    except CommandError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@click.option("--sql", is_flag=True, help="print the SQL instead of running it")
+def db_upgrade(revision: str, sql: bool) -> None:
+    """Upgrade the database to REVISION (default: head)."""
+    _run(command.upgrade, revision, sql=sql)
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@click.option("--sql", is_flag=True, help="print the SQL instead of running it")
+def db_downgrade(revision: str, sql: bool) -> None:
+    """Downgrade the database to REVISION (a revision id, -1 for one step, or base for empty)."""
+    _run(command.downgrade, revision, sql=sql)
+    if get_settings().auto_migrate and not sql:
+        click.echo("note: the panel upgrades to head again when it starts; to stay at this revision run")
+        click.echo("the matching older release, or set KOMETA_PANEL_AUTO_MIGRATE=0")
+
+
+@db.command("current")
+def db_current() -> None:
+    """Print the database's revision ("(head)" when it is the newest, "base" when it has none)."""
+    engine: Engine = current_app.extensions["kometa_db_engine"]
+    with engine.connect() as connection:
+        current = current_revisions(connection)
+    heads = script_directory().get_heads()
+    shown = [f"{rev} (head)" if rev in heads else rev for rev in current]
+    click.echo(", ".join(shown) or "base (no revision recorded)")
+
+
+@db.command("history")
+def db_history() -> None:
+    """List the revisions, newest first."""
+    _run(command.history)
+
+
+@db.command("stamp")
+@click.argument("revision")
+def db_stamp(revision: str) -> None:
+    """Record REVISION as the database's revision without running any migration."""
+    _run(command.stamp, revision)
+
+
+@db.command("revision")
+@click.option("-m", "--message", required=True, help="what the revision changes")
+@click.option("--autogenerate", is_flag=True, help="write the operations from the models' differences")
+def db_revision(message: str, autogenerate: bool) -> None:
+    """Write a new revision script into panel/migrations/versions (for developers)."""
+    _run(command.revision, message=message, autogenerate=autogenerate)
+
+
 def register_cli(app: Flask) -> None:
     """Add the panel's commands to ``flask --app panel``."""
     app.cli.add_command(create_admin)
+    app.cli.add_command(db)

@@ -1,9 +1,11 @@
 """The panel's SQLite state through SQLAlchemy 2: users, refresh tokens, personal access tokens, secrets,
 audit log.
 
-The database URL is ``KOMETA_PANEL_DATABASE_URL`` (default ``sqlite:///<data_dir>/panel.db``). Tables are
-created with ``Base.metadata.create_all`` when the app starts; Alembic migrations live in
-``panel/migrations/``. Each request (or CLI command) uses one session, closed when its app context ends.
+The database URL is ``KOMETA_PANEL_DATABASE_URL`` (default ``sqlite:///<data_dir>/panel.db``). The schema
+is owned by the Alembic migrations in ``panel/migrations/``, applied up to the newest one when the app
+starts (unless ``KOMETA_PANEL_AUTO_MIGRATE`` is off). A change to a model here needs a new revision:
+``flask --app panel db revision --autogenerate -m "what changed"``. Each request (or CLI command) uses one
+session, closed when its app context ends.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, create_engine, event
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, MetaData, String, Text, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -20,6 +22,14 @@ from sqlalchemy.types import TypeDecorator
 from panel.settings import Settings
 
 ROLES = ("viewer", "editor", "admin")
+# Named constraints, so later migrations can alter them (SQLite batch mode needs the names).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
 
 
 def utcnow() -> datetime:
@@ -44,6 +54,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     """The declarative base of every panel table."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class User(Base):
@@ -162,10 +174,15 @@ def make_engine(url: str) -> Engine:
 
 
 def init_db(app: Flask, settings: Settings) -> None:
-    """Create the engine and tables, and close each context's session on teardown."""
+    """Create the engine, migrate the database to the newest revision, close each context's session."""
+    from panel.migrations import upgrade_to_head
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(database_url(settings))
-    Base.metadata.create_all(engine)
+    url = database_url(settings)
+    engine = make_engine(url)
+    if settings.auto_migrate:
+        upgrade_to_head(engine, url, settings.data_dir / "migrate.lock")
+    app.extensions["kometa_db_engine"] = engine
     app.extensions["kometa_db"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)
 

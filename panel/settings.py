@@ -9,6 +9,13 @@
   ``sqlite:///<data_dir>/panel.db``).
 - ``KOMETA_PANEL_SECRET_KEY``: the key signing JWT access tokens (default: one generated on first start
   and kept in ``<data_dir>/secret_key``, mode 0600).
+- ``KOMETA_PANEL_SECRETS_KEY``: the key encrypting the secret store (``/api/secrets``): a Fernet key, or any
+  passphrase (a Fernet key is derived from it with HKDF-SHA256). Default: a Fernet key generated on first
+  use into ``<data_dir>/secrets_key``, mode 0600; production should set it, so the key does not sit next
+  to the database it protects; every worker that runs the engine needs the same value.
+- ``KOMETA_PANEL_AUTO_MIGRATE``: ``0``/``false`` leaves the database alone at start (run
+  ``flask --app panel db upgrade`` once per release instead); default on: the app upgrades it to the
+  newest migration when it starts.
 """
 
 from __future__ import annotations
@@ -40,6 +47,8 @@ class Settings:
     plex_token: str | None = field(default=None, repr=False)
     database_url: str | None = None
     secret_key: str | None = field(default=None, repr=False)
+    secrets_key: str | None = field(default=None, repr=False)
+    auto_migrate: bool = True
 
     def __post_init__(self) -> None:
         for name in ("data_dir", "seed_dir", "schemas_dir"):
@@ -70,4 +79,18 @@ class Settings:
             plex_token=env.get("KOMETA_PANEL_PLEX_TOKEN") or None,
             database_url=env.get("KOMETA_PANEL_DATABASE_URL") or None,
             secret_key=env.get("KOMETA_PANEL_SECRET_KEY") or None,
+            secrets_key=env.get("KOMETA_PANEL_SECRETS_KEY") or None,
+            auto_migrate=_flag(env, "KOMETA_PANEL_AUTO_MIGRATE", default=True),
         )
+
+
+def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    """A yes/no variable: 1/true/yes/on or 0/false/no/off (any case); unset or empty is ``default``."""
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be 1/true/yes/on or 0/false/no/off, got {raw!r}")

@@ -1,0 +1,1 @@
+"""Revision scripts of the panel database (loaded by Alembic, not imported)."""

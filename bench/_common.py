@@ -1,4 +1,5 @@
-"""What the benchmarks share: a plexsim process on a free port, peak RSS, and the JSON result file.
+"""What the benchmarks share: a plexsim process on a free port, peak RSS, child processes, and the JSON
+result file.
 
 Files starting with `_` are helpers; `make bench` runs only the benchmarks themselves.
 """
@@ -65,6 +66,17 @@ def peak_rss_mb(pid: int) -> float | None:
     except OSError:
         return None
     return None
+
+
+def child_pids(pid: int) -> list[int]:
+    """The direct children of a running process (e.g. a gunicorn master's workers)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [int(child) for child in task.read_text().split()]
+        except OSError:
+            continue
+    return sorted(set(found))
 
 
 def result_header(name: str, scale: int) -> dict[str, Any]:

@@ -1,41 +1,53 @@
 """Benchmark the panel's files/history API over HTTP on a config repository with a 10,000-commit history.
 
 Builds the repository in a temporary data directory (the seed commit from ``config-repo/`` via
-``ConfigRepo.create``, then the rest with one ``git fast-import``), starts the panel as a separate
-process serving real HTTP (werkzeug, threaded), and measures as a client:
+``ConfigRepo.create``, then the rest with one ``git fast-import``), starts the panel exactly as
+``make run`` does (gunicorn with ``panel/gunicorn_conf.py``: gthread workers, keep-alive; sized by
+``KOMETA_PANEL_WORKERS`` / ``KOMETA_PANEL_THREADS`` or their defaults), and measures as a client over
+keep-alive connections, so the figures are the server's:
 
 - commit latency: sequential ``PUT /api/files/collections/movies.yml`` edits, each on the previous sha;
 - ``GET /api/history?limit=50``: the first page, and a page whose cursor is deep in the history;
-- ``GET /api/files/config.yml``;
-- 50 concurrent clients (threads, one session each) each reading a file 20 times.
+- ``GET /api/files/config.yml``, one client;
+- 50 concurrent clients, each on its own keep-alive connection, reading that file 20 times; the clients
+  are asyncio connections spread over a few client processes, so the client side costs little CPU.
 
 Goals from the issue: commit median < 150 ms, history page < 50 ms, file read < 10 ms, p99 of file
 reads with 50 concurrent clients < 100 ms. Writes JSON; exits 0 only if every goal is met.
 
-    python bench/api.py [--output bench/results/api.json] [--commits 10000]
+    python bench/api.py [--output bench/results/api.json] [--commits 10000] [--client-processes 2]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import http.client
 import json
+import multiprocessing
+import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
-import requests
-from _common import ROOT, free_port, peak_rss_mb, result_header, write_result
+from _common import ROOT, child_pids, free_port, peak_rss_mb, result_header, write_result
+
+sys.path.insert(0, str(ROOT))
+from panel.gunicorn_conf import worker_counts
+from panel.stack import panel_command
 
 GOAL_COMMIT_MS = 150
 GOAL_HISTORY_MS = 50
 GOAL_READ_MS = 10
 GOAL_CONCURRENT_P99_MS = 100
+HOST = "127.0.0.1"
 EDITED = "collections/movies.yml"
+READ = "/api/files/config.yml"
 CYCLE = ("collections/movies.yml", "config.yml", "collections/tv.yml")
 
 
@@ -65,7 +77,6 @@ def summary(values: list[float]) -> dict[str, Any]:
 
 def build_repo(data_dir: Path, commits: int) -> dict[str, Any]:
     """The config repository with ``commits`` commits on main: the seed, then the rest via fast-import."""
-    sys.path.insert(0, str(ROOT))
     from panel.repo import ConfigRepo
     from panel.settings import Settings
 
@@ -106,27 +117,9 @@ def _git(repo: Path, *args: str) -> str:
 # ----------------------------------------------------------------------------- server
 
 
-def serve(data_dir: Path, port: int) -> None:
-    """Run the panel on ``port`` (the child process): werkzeug's threaded server, no reloader, no logs."""
-    import logging
-
-    sys.path.insert(0, str(ROOT))
-    from werkzeug.serving import make_server
-
-    from panel import create_app
-    from panel.settings import Settings
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    make_server("127.0.0.1", port, create_app(Settings(data_dir=data_dir)), threaded=True).serve_forever()
-
-
-AUTH: dict[str, str] = {}
-
-
-def sign_in_admin(data_dir: Path) -> None:
-    """Create an admin in the panel's database and keep its access token for every request (the API
-    answers 401 without one). The server process shares the data dir, hence the database and the key."""
-    sys.path.insert(0, str(ROOT))
+def sign_in_admin(data_dir: Path) -> str:
+    """Create an admin in the panel's database and return its ``Authorization`` header value (the API
+    answers 401 without one). The server shares the data dir, hence the database and the signing key."""
     from panel import create_app
     from panel.auth import create_user, issue_access_token
     from panel.db import get_session
@@ -137,28 +130,28 @@ def sign_in_admin(data_dir: Path) -> None:
         session = get_session()
         user = create_user(session, "bench", "bench-password-1", "admin")
         session.commit()
-        AUTH["Authorization"] = f"Bearer {issue_access_token(user)}"
+        return f"Bearer {issue_access_token(user)}"
 
 
-def new_session() -> requests.Session:
-    session = requests.Session()
-    session.headers.update(AUTH)
-    return session
-
-
-def start_server(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(data_dir: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """The panel under gunicorn as ``make run`` starts it, on a free port; returns it once it answers."""
     port = free_port()
-    command = [sys.executable, __file__, "--serve", str(data_dir), "--port", str(port)]
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "KOMETA_PANEL_DATA_DIR": str(data_dir)}
+    env.pop("KOMETA_PANEL_REDIS_URL", None)
+    proc = subprocess.Popen(
+        panel_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"panel exited early: {proc.stderr.read().decode() if proc.stderr else ''}")
         try:
-            if requests.get(f"{base}/api/health", timeout=1).ok:
-                return proc, base
-        except requests.ConnectionError:
+            conn = http.client.HTTPConnection(HOST, port, timeout=1)
+            conn.request("GET", "/api/health")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return proc, port
+        except OSError:
             time.sleep(0.05)
     proc.kill()
     raise SystemExit("panel did not answer within 60 s")
@@ -173,110 +166,173 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
-# ----------------------------------------------------------------------------- measurements
+def server_rss_mb(pid: int) -> float | None:
+    """Peak resident memory of the gunicorn master plus its workers."""
+    sizes = [peak_rss_mb(p) for p in [pid, *child_pids(pid)]]
+    return round(sum(size for size in sizes if size is not None), 1) or None
 
 
-def timed(call: Any) -> tuple[float, requests.Response]:
-    began = time.perf_counter()
-    answer = call()
-    elapsed = time.perf_counter() - began
-    answer.raise_for_status()
-    return elapsed, answer
+# ----------------------------------------------------------------------------- one client
 
 
-def commit_latency(base: str, edits: int) -> dict[str, Any]:
+class Client:
+    """One keep-alive connection sending the admin's token with every request."""
+
+    def __init__(self, port: int, auth: str) -> None:
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        self.auth = auth
+
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[float, Any]:
+        """Seconds until the whole answer arrived, and its ``data``; stops the benchmark on an error."""
+        headers = {"Authorization": self.auth}
+        payload = None
+        if body is not None:
+            payload, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
+        began = time.perf_counter()
+        self.conn.request(method, path, body=payload, headers=headers)
+        answer = self.conn.getresponse()
+        raw = answer.read()
+        elapsed = time.perf_counter() - began
+        if answer.status != 200:
+            raise SystemExit(f"{method} {path}: {answer.status} {raw[:400]!r}")
+        return elapsed, json.loads(raw)["data"]
+
+
+def commit_latency(client: Client, edits: int) -> dict[str, Any]:
     """Sequential edits of one collection file, each based on the sha the previous one answered."""
-    session = new_session()
-    url = f"{base}/api/files/{EDITED}"
-    original = session.get(url, timeout=30).json()["data"]
+    url = f"/api/files/{EDITED}"
+    original = client.call("GET", url)[1]
     head = original["commit"]
     times = []
     for n in range(edits):
         body = {"content": original["content"] + f"# panel edit {n}\n", "base": head}
-        elapsed, answer = timed(lambda b=body: session.put(url, json=b, timeout=30))
-        data = answer.json()["data"]
+        elapsed, data = client.call("PUT", url, body)
         assert not data["unchanged"] and data["parents"] == [head], data
         head = data["sha"]
         times.append(elapsed)
     return summary(times)
 
 
-def history_pages(base: str, repo: Path, runs: int) -> dict[str, Any]:
-    session = new_session()
-    url = f"{base}/api/history"
-    first = [timed(lambda: session.get(url, params={"limit": 50}, timeout=30)) for _ in range(runs)]
-    assert len(first[-1][1].json()["data"]["items"]) == 50
+def history_pages(client: Client, repo: Path, runs: int) -> dict[str, Any]:
+    first = [client.call("GET", "/api/history?limit=50") for _ in range(runs)]
+    assert len(first[-1][1]["items"]) == 50
     shas = _git(repo, "rev-list", "--topo-order", "refs/heads/main").split()
-    cursor = shas[int(len(shas) * 0.9)]
-    params: dict[str, str | int] = {"limit": 50, "cursor": cursor}
-    deep = [timed(lambda: session.get(url, params=params, timeout=30)) for _ in range(max(runs // 5, 5))]
-    assert deep[-1][1].json()["data"]["items"][0]["sha"] == shas[int(len(shas) * 0.9) + 1]
+    position = int(len(shas) * 0.9)
+    url = f"/api/history?limit=50&cursor={shas[position]}"
+    deep = [client.call("GET", url) for _ in range(max(runs // 5, 5))]
+    assert deep[-1][1]["items"][0]["sha"] == shas[position + 1]
     return {
         "first_page": summary([t for t, _ in first]),
-        "deep_cursor": {"position": int(len(shas) * 0.9), **summary([t for t, _ in deep])},
+        "deep_cursor": {"position": position, **summary([t for t, _ in deep])},
     }
 
 
-def file_reads(base: str, runs: int) -> dict[str, Any]:
-    session = new_session()
-    url = f"{base}/api/files/config.yml"
-    return summary([timed(lambda: session.get(url, timeout=30))[0] for _ in range(runs)])
+def file_reads(client: Client, runs: int) -> dict[str, Any]:
+    return summary([client.call("GET", READ)[0] for _ in range(runs)])
 
 
-def concurrent_reads(base: str, clients: int, reads: int) -> dict[str, Any]:
-    """``clients`` threads with their own sessions, started together, each reading ``reads`` times."""
-    url = f"{base}/api/files/config.yml"
-    barrier = threading.Barrier(clients + 1)
-    times: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
+# ----------------------------------------------------------------------------- many clients
 
-    def client() -> None:
-        session = new_session()
-        session.get(url, timeout=30)  # connect before the clock starts
-        barrier.wait()
-        mine = []
-        for _ in range(reads):
-            try:
-                mine.append(timed(lambda: session.get(url, timeout=30))[0])
-            except requests.RequestException as exc:
-                errors.append(repr(exc))
-        with lock:
-            times.extend(mine)
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - began
+async def _fetch(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> int:
+    """Send one request on a keep-alive connection and read the whole answer; its status."""
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+    await reader.readexactly(int(length[1]) if length else 0)
+    return int(head.split(b" ", 2)[1])
+
+
+async def _connection(
+    port: int, request: bytes, reads: int, warm: asyncio.Barrier, start: asyncio.Event
+) -> tuple[list[float], int]:
+    """One client: connect, read once to warm up, wait for the start, then read ``reads`` times."""
+    reader, writer = await asyncio.open_connection(HOST, port)
+    await _fetch(reader, writer, request)
+    await warm.wait()
+    await start.wait()
+    times, errors = [], 0
+    for _ in range(reads):
+        began = time.perf_counter()
+        try:
+            status = await _fetch(reader, writer, request)
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            errors += 1
+            reader, writer = await asyncio.open_connection(HOST, port)
+            continue
+        times.append(time.perf_counter() - began)
+        errors += status != 200
+    writer.close()
+    return times, errors
+
+
+async def _clients(port: int, auth: str, count: int, reads: int, barrier: Any) -> dict[str, Any]:
+    request = f"GET {READ} HTTP/1.1\r\nHost: {HOST}:{port}\r\nAuthorization: {auth}\r\n\r\n".encode()
+    warm, start = asyncio.Barrier(count + 1), asyncio.Event()
+    tasks = [asyncio.create_task(_connection(port, request, reads, warm, start)) for _ in range(count)]
+    await warm.wait()
+    await asyncio.get_running_loop().run_in_executor(None, barrier.wait)  # every client process is warm
+    began = time.monotonic()
+    start.set()
+    done = await asyncio.gather(*tasks)
+    return {
+        "began": began,
+        "ended": time.monotonic(),
+        "times": [t for times, _ in done for t in times],
+        "errors": sum(errors for _, errors in done),
+    }
+
+
+def _client_process(port: int, auth: str, count: int, reads: int, barrier: Any, results: Any) -> None:
+    results.put(asyncio.run(_clients(port, auth, count, reads, barrier)))
+
+
+def concurrent_reads(port: int, auth: str, clients: int, reads: int, processes: int) -> dict[str, Any]:
+    """``clients`` keep-alive connections over ``processes`` client processes, started together, each
+    reading ``reads`` times; latency is per request, throughput over the whole run."""
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(processes), context.Queue()
+    shares = [clients // processes + (i < clients % processes) for i in range(processes)]
+    procs = [
+        context.Process(target=_client_process, args=(port, auth, share, reads, barrier, results))
+        for share in shares
+    ]
+    for proc in procs:
+        proc.start()
+    parts = [results.get(timeout=600) for _ in procs]
+    for proc in procs:
+        proc.join()
+    times = [t for part in parts for t in part["times"]]
+    wall = max(part["ended"] for part in parts) - min(part["began"] for part in parts)
     return {
         "clients": clients,
+        "client_processes": processes,
         "reads_per_client": reads,
-        "errors": len(errors),
+        "errors": sum(part["errors"] for part in parts),
         "wall_seconds": round(wall, 3),
         "throughput_rps": round(len(times) / wall, 1),
         **summary(times),
     }
 
 
-def run(commits: int, edits: int) -> dict[str, Any]:
+def run(commits: int, edits: int, client_processes: int) -> dict[str, Any]:
+    workers, threads = worker_counts()
     with tempfile.TemporaryDirectory(prefix="kometa-bench-api-") as tmp:
         data_dir = Path(tmp) / "data"
         setup = build_repo(data_dir, commits)
-        sign_in_admin(data_dir)
+        auth = sign_in_admin(data_dir)
         repo = data_dir / "config.git"
-        proc, base = start_server(data_dir)
+        proc, port = start_server(data_dir)
         try:
-            result: dict[str, Any] = {"setup": setup}
-            result["file_read"] = file_reads(base, 200)
-            result["history"] = history_pages(base, repo, 100)
-            result["concurrent_reads"] = concurrent_reads(base, 50, 20)
-            result["commit"] = commit_latency(base, edits)
+            result: dict[str, Any] = {"server": {"gunicorn_workers": workers, "threads": threads}}
+            result["setup"] = setup
+            client = Client(port, auth)
+            result["file_read"] = file_reads(client, 200)
+            result["history"] = history_pages(client, repo, 100)
+            result["concurrent_reads"] = concurrent_reads(port, auth, 50, 20, client_processes)
+            result["commit"] = commit_latency(client, edits)
             result["commits_after"] = int(_git(repo, "rev-list", "--count", "refs/heads/main"))
-            result["server_peak_rss_mb"] = peak_rss_mb(proc.pid)
+            result["server_peak_rss_mb"] = server_rss_mb(proc.pid)
         finally:
             stop_server(proc)
     result["goals"] = {
@@ -295,14 +351,10 @@ def main() -> int:
     )
     parser.add_argument("--commits", type=int, default=10_000, help="history length before the edits")
     parser.add_argument("--edits", type=int, default=200, help="sequential PUTs for the commit latency")
+    parser.add_argument("--client-processes", type=int, default=2, help="processes sharing the 50 clients")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "api.json")
-    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)  # internal: the server process
-    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve is not None:
-        serve(args.serve, args.port)
-        return 0
-    result = {**result_header("api", args.commits), **run(args.commits, args.edits)}
+    result = {**result_header("api", args.commits), **run(args.commits, args.edits, args.client_processes)}
     write_result(result, args.output)
     print(json.dumps(result, indent=2))
     return 0 if all(result["goals"].values()) else 1

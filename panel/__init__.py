@@ -19,12 +19,15 @@ class AnyPathConverter(PathConverter):
 def open_repo(settings: Settings) -> ConfigRepo:
     """The config repository in the data directory, created from ``config-repo/`` if missing."""
     path = settings.repo_path
-    if (path / "HEAD").is_file():
-        repo = ConfigRepo(path)
-        repo.write_commit_graph()
-        return repo
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return ConfigRepo.create(path, settings.seed_dir, settings.author)
+    if not (path / "HEAD").is_file():
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            return ConfigRepo.create(path, settings.seed_dir, settings.author)
+        except FileExistsError:  # another process created it meanwhile
+            pass
+    repo = ConfigRepo(path)
+    repo.write_commit_graph()
+    return repo
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -7,6 +7,10 @@ personal access tokens (``kp_...``) are random and stored only as their sha256.
 
 Roles: ``GET`` needs ``viewer``; writes need ``editor``; ``/api/users`` needs ``admin``. Every signed-in
 user manages their own session (``/api/auth/*``) and personal access tokens (``/api/tokens``).
+
+The guard keeps what it looked up in a per-process cache (:class:`AuthCache`) for
+``KOMETA_PANEL_AUTH_CACHE_SECONDS`` (default 5): a user disabled, deleted or demoted, or a token revoked,
+through another process stops working within that many seconds; through this process, at once.
 """
 
 from __future__ import annotations
@@ -14,7 +18,10 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from dataclasses import dataclass
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,8 +30,8 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, g, request
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, inspect, select, update
+from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
 
 from panel.db import ROLES, AccessToken, RefreshToken, User, get_session, utcnow
 from panel.errors import ApiError
@@ -38,6 +45,9 @@ PUBLIC |= {("GET", "/api/openapi.json"), ("GET", "/api/docs")}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SELF_SERVICE = ("/api/auth/", "/api/tokens")
 ADMIN_ONLY = ("/api/users", "/api/secrets", "/api/audit")
+DEFAULT_CACHE_SECONDS = 5.0
+TOUCH_EVERY = 60.0  # seconds between two writes of a personal access token's last_used_at
+MAX_CACHED = 10_000  # entries per map before it is emptied
 
 hasher = PasswordHasher()
 
@@ -48,6 +58,67 @@ class Principal:
 
     user: User
     scopes: tuple[str, ...] | None = None
+
+
+@dataclass
+class AuthCache:
+    """What the guard looked up, per process: users (id -> column values), personal access tokens
+    (sha256 -> row values), and verified JWTs (token -> user id, expiry). Entries of users and tokens
+    live ``ttl`` seconds; a verified JWT is only ever re-checked for expiry."""
+
+    ttl: float
+    clock: Callable[[], float] = time.monotonic
+    users: dict[int, tuple[float, dict[str, Any]]] = field(default_factory=dict)
+    tokens: dict[str, tuple[float, dict[str, Any]]] = field(default_factory=dict)
+    jwts: dict[str, tuple[int, float]] = field(default_factory=dict)
+    touched: dict[str, float] = field(default_factory=dict)  # token sha256 -> when last_used_at was written
+
+    def fresh(self, entry: tuple[float, dict[str, Any]] | None) -> dict[str, Any] | None:
+        """The values of a cache entry that has not expired."""
+        return entry[1] if entry is not None and entry[0] > self.clock() else None
+
+    def keep(self, store: dict[Any, Any], key: Any, values: Any) -> None:
+        """Remember ``values`` under ``key`` for ``ttl`` seconds (nothing when the cache is off)."""
+        if self.ttl > 0:
+            if len(store) >= MAX_CACHED:
+                store.clear()
+            store[key] = (self.clock() + self.ttl, values)
+
+    def clear(self) -> None:
+        """Forget every user and token (verified JWT signatures stay valid)."""
+        self.users.clear()
+        self.tokens.clear()
+
+
+def cache_seconds_from_env() -> float:
+    """``KOMETA_PANEL_AUTH_CACHE_SECONDS`` (default 5; 0 looks everything up on every request)."""
+    raw = os.environ.get("KOMETA_PANEL_AUTH_CACHE_SECONDS") or str(DEFAULT_CACHE_SECONDS)
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ValueError(f"KOMETA_PANEL_AUTH_CACHE_SECONDS must be a number, got {raw!r}") from None
+    if seconds < 0:
+        raise ValueError(f"KOMETA_PANEL_AUTH_CACHE_SECONDS must not be negative, got {raw!r}")
+    return seconds
+
+
+def auth_cache(app: Flask | None = None) -> AuthCache:
+    """The app's auth cache."""
+    cache: AuthCache = (app or current_app).extensions["kometa_auth_cache"]
+    return cache
+
+
+def forget_user(user_id: int, app: Flask | None = None) -> None:
+    """Drop what this process cached about a user and their tokens; call after changing or deleting one
+    (edits through the ORM in this process already do it; other processes follow within the TTL)."""
+    _forget(auth_cache(app), user_id)
+
+
+def _forget(cache: AuthCache, user_id: int) -> None:
+    cache.users.pop(user_id, None)
+    for key, (_expires, values) in list(cache.tokens.items()):
+        if values["user_id"] == user_id:
+            cache.tokens.pop(key, None)
 
 
 # ---------------------------------------------------------------------------- passwords and keys
@@ -72,18 +143,25 @@ def sha256(token: str) -> str:
 
 
 def load_secret_key(settings: Settings) -> str:
-    """The configured key, or the one in ``<data_dir>/secret_key`` (generated, mode 0600, when missing)."""
+    """The configured key, or the one in ``<data_dir>/secret_key`` (generated, mode 0600, when missing).
+
+    The key is written to a temporary file and hard-linked into place, so when several processes start
+    at once the first link wins and nobody ever reads a half-written key.
+    """
     if settings.secret_key:
         return settings.secret_key
     path: Path = settings.data_dir / "secret_key"
     if not path.exists():
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".secret_key-", dir=settings.data_dir)  # mode 0600
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+            os.link(tmp, path)
         except FileExistsError:
-            return path.read_text().strip()
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
+            pass
+        finally:
+            os.unlink(tmp)
     return path.read_text().strip()
 
 
@@ -182,32 +260,105 @@ def authenticate(header: str | None) -> Principal:
     if not header or not header.startswith("Bearer ") or not header[7:].strip():
         raise ApiError(401, "unauthorized", "sign in: send 'Authorization: Bearer <token>'")
     token = header[7:].strip()
-    session = get_session()
+    cache = auth_cache()
     if token.startswith(PAT_PREFIX):
-        return _authenticate_pat(session, token)
-    try:
-        claims = jwt.decode(token, current_app.extensions["kometa_secret_key"], algorithms=["HS256"])
-    except jwt.ExpiredSignatureError:
-        raise ApiError(401, "unauthorized", "the access token has expired") from None
-    except jwt.InvalidTokenError:
-        raise ApiError(401, "unauthorized", "the access token is not valid") from None
-    user = session.get(User, int(claims["sub"])) if str(claims.get("sub", "")).isdigit() else None
-    if claims.get("type") != "access" or user is None or user.disabled:
+        return _authenticate_pat(cache, token)
+    user_id = _verified_jwt(cache, token)
+    user = _active_user(cache, user_id)
+    if user is None:
         raise ApiError(401, "unauthorized", "the access token is not valid")
     return Principal(user)
 
 
-def _authenticate_pat(session: Session, token: str) -> Principal:
-    row = session.scalar(select(AccessToken).where(AccessToken.token_hash == sha256(token)))
-    now = utcnow()
-    if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at <= now):
+def _verified_jwt(cache: AuthCache, token: str) -> int:
+    """The user id of a valid access token; its signature is checked once per process, its expiry always."""
+    known = cache.jwts.get(token)
+    if known is None:
+        try:
+            claims = jwt.decode(token, current_app.extensions["kometa_secret_key"], algorithms=["HS256"])
+        except jwt.ExpiredSignatureError:
+            raise ApiError(401, "unauthorized", "the access token has expired") from None
+        except jwt.InvalidTokenError:
+            raise ApiError(401, "unauthorized", "the access token is not valid") from None
+        if claims.get("type") != "access" or not str(claims.get("sub", "")).isdigit():
+            raise ApiError(401, "unauthorized", "the access token is not valid")
+        known = (int(claims["sub"]), float(claims["exp"]))
+        if len(cache.jwts) >= MAX_CACHED:
+            cache.jwts.clear()
+        cache.jwts[token] = known
+    if known[1] <= time.time():
+        raise ApiError(401, "unauthorized", "the access token has expired")
+    return known[0]
+
+
+def _active_user(cache: AuthCache, user_id: int) -> User | None:
+    """The user (a detached copy when cached) if they exist and are not disabled."""
+    values = cache.fresh(cache.users.get(user_id))
+    if values is None:
+        user = get_session().get(User, user_id)
+        if user is None:
+            return None
+        values = {attr.key: getattr(user, attr.key) for attr in inspect(User).column_attrs}
+        cache.keep(cache.users, user_id, values)
+        return None if user.disabled else user
+    if values["disabled"]:
+        return None
+    user = User(**values)
+    make_transient_to_detached(user)
+    return user
+
+
+def _authenticate_pat(cache: AuthCache, token: str) -> Principal:
+    """A personal access token's principal; ``last_used_at`` is written at most every ``TOUCH_EVERY`` s."""
+    digest = sha256(token)
+    values = cache.fresh(cache.tokens.get(digest))
+    if values is None:
+        row = get_session().scalar(select(AccessToken).where(AccessToken.token_hash == digest))
+        if row is None or row.revoked_at is not None:
+            raise ApiError(401, "unauthorized", "the personal access token is not valid")
+        values = {"id": row.id, "user_id": row.user_id, "scopes": tuple(row.scopes)}
+        values["expires_at"] = row.expires_at
+        cache.keep(cache.tokens, digest, values)
+        age = (utcnow() - row.last_used_at).total_seconds() if row.last_used_at else TOUCH_EVERY
+        if age < TOUCH_EVERY and digest not in cache.touched:
+            cache.touched[digest] = cache.clock() - age
+    if values["expires_at"] and values["expires_at"] <= utcnow():
         raise ApiError(401, "unauthorized", "the personal access token is not valid")
-    user = session.get(User, row.user_id)
-    if user is None or user.disabled:
+    user = _active_user(cache, values["user_id"])
+    if user is None:
         raise ApiError(401, "unauthorized", "the personal access token is not valid")
-    row.last_used_at = now
+    _touch(cache, digest, values["id"])
+    return Principal(user, values["scopes"])
+
+
+def _touch(cache: AuthCache, digest: str, token_id: int) -> None:
+    """Record the token's use, unless this process did so less than ``TOUCH_EVERY`` seconds ago."""
+    last = cache.touched.get(digest)
+    if last is not None and cache.clock() - last < TOUCH_EVERY:
+        return
+    if len(cache.touched) >= MAX_CACHED:
+        cache.touched.clear()
+    cache.touched[digest] = cache.clock()
+    session = get_session()
+    stamp = update(AccessToken).where(AccessToken.id == token_id).values(last_used_at=utcnow())
+    session.connection().execute(stamp)  # Core, not the ORM: no flush event drops the cache entry
     session.commit()
-    return Principal(user, tuple(row.scopes))
+
+
+def _drop_flushed(cache: AuthCache, session: Session, _context: Any) -> None:
+    """``after_flush``: users and tokens changed or deleted through the ORM leave the cache at once."""
+    for obj in [*session.dirty, *session.deleted]:
+        if isinstance(obj, User):
+            _forget(cache, obj.id)
+        elif isinstance(obj, AccessToken):
+            cache.tokens.pop(obj.token_hash, None)
+
+
+def _drop_on_bulk(cache: AuthCache, state: ORMExecuteState) -> None:
+    """``do_orm_execute``: a bulk UPDATE or DELETE of users or tokens empties the cache."""
+    mapper = state.bind_mapper
+    if (state.is_update or state.is_delete) and mapper is not None and mapper.class_ in (User, AccessToken):
+        cache.clear()
 
 
 def required_role(method: str, path: str) -> str:
@@ -235,17 +386,33 @@ def guard() -> None:
 
 
 def current_user() -> User | None:
-    """The signed-in user of this request, if any."""
+    """The signed-in user of this request, if any, in the request's session (so edits to it are saved)."""
     principal: Principal | None = g.get("principal")
-    return principal.user if principal else None
+    if principal is None:
+        return None
+    user, state = principal.user, inspect(principal.user)
+    if state.detached:  # a copy built from the cache: attach it, or the session's own instance of that row
+        session = get_session()
+        attached = session.identity_map.get(state.key) if state.key else None
+        if attached is None:
+            session.add(user)
+            attached = user
+        g.principal = Principal(attached, principal.scopes)
+        user = attached
+    return user
 
 
 def init_auth(app: Flask, settings: Settings) -> None:
-    """Load the signing key, the login limiter, and install the guard."""
+    """Load the signing key, the login limiter and the auth cache (emptied by ORM writes to users and
+    tokens), and install the guard."""
     from panel.ratelimit import make_limiter
 
     app.extensions["kometa_secret_key"] = load_secret_key(settings)
     app.extensions["kometa_login_limiter"] = make_limiter(settings.redis_url)
+    cache = app.extensions["kometa_auth_cache"] = AuthCache(cache_seconds_from_env())
+    sessions = app.extensions["kometa_db"]
+    event.listen(sessions, "after_flush", lambda session, context: _drop_flushed(cache, session, context))
+    event.listen(sessions, "do_orm_execute", lambda state: _drop_on_bulk(cache, state))
     app.before_request(guard)
 
 

@@ -1,7 +1,7 @@
 """The config repository: a bare git repository in the data directory, edited without a working tree.
 
-Every edit is one commit on ``main`` built with git plumbing (blobs in the object database, a tree
-from a temporary index file, ``commit-tree``), never a checkout. ``main`` moves only by
+Every edit is one commit on ``main`` built without a checkout: blobs and trees are written as loose
+objects in-process, the commit with ``commit-tree``. ``main`` moves only by
 compare-and-swap: ``git update-ref refs/heads/main NEW OLD`` takes the ref's lock file and fails if
 the ref no longer points at OLD, so concurrent writers in threads or processes (or a ``git push``)
 can never overwrite each other. A writer that loses the race re-reads ``main``: if another commit
@@ -9,6 +9,8 @@ touched a path it changes it gets :class:`ConflictError`; otherwise its change i
 of the new head and the swap is tried again. History is never rewritten; rollback is a new commit.
 
 gitpython ``Repo`` objects are not thread-safe, so each thread gets its own (see ``ConfigRepo.repo``).
+Reads at a commit are cached by commit sha (``panel.repo_cache``); ``main`` is read from its ref file on
+every call, so a new commit (from this process, another one or a push) is seen at once.
 """
 
 from __future__ import annotations
@@ -16,23 +18,58 @@ from __future__ import annotations
 import os
 import random
 import re
+import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from io import BytesIO
 from pathlib import Path
 
 import git
 from gitdb.base import IStream
+from gitdb.db.loose import LooseObjectDB
 
+from panel.repo_cache import MISSING, ByteLRU, cache_bytes_from_env, read_ref
+from panel.repo_model import (
+    EXEC_MODE,
+    FILE_MODE,
+    Author,
+    Check,
+    Commit,
+    ConflictError,
+    Entries,
+    NoChangeError,
+    NotFoundError,
+    PathError,
+    RepoError,
+    apply_changes,
+    author_env,
+    blob_sha,
+    check_path,
+    default_message,
+    entry_sha,
+    in_scope,
+    utc,
+    write_trees,
+)
 from panel.repo_util import hunks as _hunks
 from panel.repo_util import seed_files as _seed_files
 
 MAIN = "refs/heads/main"
-FILE_MODE, EXEC_MODE = "100644", "100755"
+__all__ = [
+    "MAX_LOG_LIMIT",
+    "Author",
+    "Check",
+    "Commit",
+    "ConfigRepo",
+    "ConflictError",
+    "NoChangeError",
+    "NotFoundError",
+    "PathError",
+    "RepoError",
+    "check_path",
+]
 MAX_ATTEMPTS = 60
 MAX_LOG_LIMIT = 500
 GRAPH_EVERY = 100  # commits between refreshes of the commit-graph (which keeps --topo-order paging cheap)
@@ -41,120 +78,18 @@ _RAW_OUTPUT = dict(
 )
 _STATUS = {"A": "added", "M": "modified", "T": "modified", "D": "deleted", "R": "renamed"}
 
-Entries = dict[str, tuple[str, str]]  # path -> (mode, object sha)
-Check = Callable[[Mapping[str, bytes | None]], None]  # sees an edit's new contents; raises to refuse it
-
-
-class RepoError(Exception):
-    """Base class of the config repository's errors."""
-
-
-class NotFoundError(RepoError, KeyError):
-    """A revision, path or cursor that does not exist."""
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else "not found"
-
-
-class PathError(RepoError, ValueError):
-    """An unsafe or impossible path; ``path`` names it."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"{path!r}: {reason}")
-        self.path, self.reason = path, reason
-
-
-class ConflictError(RepoError):
-    """``main`` moved from ``base`` to ``head`` and both sides changed ``paths``."""
-
-    def __init__(self, base: str, head: str, paths: list[str], reason: str = "changed on both sides") -> None:
-        super().__init__(
-            f"conflict between {base[:12]} and {head[:12]} on {', '.join(paths) or '-'}: {reason}"
-        )
-        self.base, self.head, self.paths, self.reason = base, head, paths, reason
-
-
-class NoChangeError(RepoError):
-    """The requested edit would not change anything."""
-
-
-@dataclass(frozen=True)
-class Author:
-    """Who a commit is by (also used as committer)."""
-
-    name: str
-    email: str
-
-
-@dataclass
-class Commit:
-    """A commit as the API shows it; ``time`` is the author time in UTC ISO-8601 with ``Z``."""
-
-    sha: str
-    author_name: str
-    author_email: str
-    message: str
-    time: str
-    parents: list[str]
-    files: list[str]
-
-
-def check_path(path: str) -> str:
-    """Return ``path`` if it is a safe relative repository path, else raise :class:`PathError`."""
-    if not isinstance(path, str) or not path:
-        raise PathError(str(path), "empty path")
-    if "\\" in path or "\0" in path or "\n" in path or "\r" in path:
-        raise PathError(path, "backslashes and control characters are not allowed")
-    if path.startswith("/"):
-        raise PathError(path, "absolute paths are not allowed")
-    for part in path.split("/"):
-        if part in ("", ".", ".."):
-            raise PathError(path, "empty, '.' and '..' segments are not allowed")
-        if part.lower() == ".git":
-            raise PathError(path, "'.git' components are not allowed")
-    return path
-
-
-def _author_env(author: Author) -> dict[str, str]:
-    for value in (author.name, author.email):
-        if not value or any(c in value for c in "<>\n\r\0"):
-            raise ValueError(f"invalid author {author!r}")
-    pairs = (("NAME", author.name), ("EMAIL", author.email))
-    return {f"GIT_{role}_{key}": value for role in ("AUTHOR", "COMMITTER") for key, value in pairs}
-
-
-def _utc(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _check_prefix_free(entries: Entries, touched: Iterable[str]) -> None:
-    """Refuse a tree where a touched path is both a file and a directory (git would drop files)."""
-    dirs = {p.rsplit("/", i)[0] for p in entries for i in range(1, p.count("/") + 1)}
-    for path in touched:
-        if path not in entries:
-            continue
-        if path in dirs:
-            raise PathError(path, "is a directory")
-        parts = path.split("/")
-        for i in range(1, len(parts)):
-            if "/".join(parts[:i]) in entries:
-                raise PathError(path, f"'{'/'.join(parts[:i])}' is a file")
-
-
-def _in_scope(path: str, prefix: str) -> bool:
-    return not prefix or path == prefix or path.startswith(prefix.rstrip("/") + "/")
-
 
 class ConfigRepo:
     """A bare git repository holding the configuration; all writes are compare-and-swap on ``main``."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, cache_bytes: int | None = None) -> None:
         self.path = Path(path)
         if not (self.path / "HEAD").is_file():
             raise NotFoundError(f"no git repository at {self.path}")
         self._local = threading.local()
         self._pool: list[git.Repo] = []  # idle Repos of ended threads (list.append/pop are atomic)
         self._writes = 0
+        self.cache = ByteLRU(cache_bytes_from_env() if cache_bytes is None else cache_bytes)
 
     # ------------------------------------------------------------------ setup and plumbing
 
@@ -164,25 +99,44 @@ class ConfigRepo:
     ) -> ConfigRepo:
         """Create a bare repository at ``path`` with one commit of every regular file in ``seed_dir``.
 
-        Symlinks (such as ``config-repo/schemas``) are skipped, never followed.
+        Symlinks (such as ``config-repo/schemas``) are skipped, never followed. The repository is built
+        beside ``path`` and renamed into place, so it appears complete or not at all; when another
+        process creates it at the same moment, the first rename wins and this opens that repository.
         """
         path = Path(path)
         if path.exists() and any(path.iterdir()):
             raise FileExistsError(f"{path} exists and is not empty")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}-", dir=path.parent))
+        try:
+            os.chmod(tmp, 0o755)
+            cls._build(tmp, Path(seed_dir), author, message)
+            try:
+                os.rename(tmp, path)  # atomic; replaces only a missing or empty directory
+            except OSError:
+                if not (path / "HEAD").is_file():
+                    raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return cls(path)
+
+    @classmethod
+    def _build(cls, path: Path, seed_dir: Path, author: Author, message: str) -> None:
+        """Initialise the bare repository at ``path`` and commit the seed as ``main``."""
         bare = git.Repo.init(path, bare=True, mkdir=True)
         bare.git.symbolic_ref("HEAD", MAIN)
         for key in ("receive.denyNonFastForwards", "receive.denyDeletes"):  # for pushes (git HTTP, later)
             bare.git.config(key, "true")
         bare.close()
-        repo = cls(path)
+        repo = cls(path, cache_bytes=0)
         entries: Entries = {}
-        for file in sorted(_seed_files(Path(seed_dir))):
+        for file in sorted(_seed_files(seed_dir)):
             rel = check_path(file.relative_to(seed_dir).as_posix())
             mode = EXEC_MODE if os.access(file, os.X_OK) else FILE_MODE
             entries[rel] = (mode, repo._store(file.read_bytes()))
         sha = repo._commit_tree(repo._make_tree(entries), [], author, message)
         repo.repo.git.update_ref(MAIN, sha, "0" * 40)
-        return repo
+        repo.close()
 
     @property
     def repo(self) -> git.Repo:
@@ -218,40 +172,51 @@ class ConfigRepo:
             lease.close()
 
     def _resolve(self, rev: str) -> str:
-        """Full sha of the commit ``rev`` names, or :class:`NotFoundError`."""
+        """Full sha of the commit ``rev`` names, or :class:`NotFoundError`.
+
+        ``main`` is read from its ref file each time; a full sha already seen to be a commit is cached.
+        """
+        if rev in ("main", MAIN) and (sha := read_ref(self.path, MAIN)):
+            return sha
+        known = ("commit?", rev)
+        if self.cache.get(known) is True:
+            return rev
         try:
-            return str(self.repo.commit(rev).hexsha)
+            sha = str(self.repo.commit(rev).hexsha)
         except (git.BadName, git.BadObject, ValueError, IndexError, KeyError) as exc:
             raise NotFoundError(f"unknown revision {rev!r}") from exc
+        if sha == rev:
+            self.cache.put(known, True, len(rev))
+        return sha
 
-    def _store(self, data: bytes) -> str:
-        return str(self.repo.odb.store(IStream("blob", len(data), BytesIO(data))).binsha.hex())
+    def _store(self, data: bytes, kind: str = "blob") -> str:
+        """Write a loose object in-process (gitpython's own ``store`` starts ``git hash-object`` each time)."""
+        stored = LooseObjectDB.store(self.repo.odb, IStream(kind, len(data), BytesIO(data)))
+        return str(stored.binsha.hex())
 
     def _blob(self, sha: str) -> bytes:
         return bytes(self.repo.odb.stream(bytes.fromhex(sha)).read())
 
     def _ls(self, rev: str) -> list[tuple[str, str, str, str, str]]:
-        """``(mode, type, sha, size, path)`` of every entry of the tree of commit ``rev`` (a sha)."""
-        out = self.repo.git.ls_tree("-r", "-l", "-z", "--full-tree", rev)
-        return [(*m.split(), p) for m, p in (r.split("\t", 1) for r in out.split("\0") if r)]
+        """``(mode, type, sha, size, path)`` of every entry of the tree of commit ``rev`` (a sha), cached."""
+        listing: list[tuple[str, str, str, str, str]] = self.cache.get(("ls", rev))
+        if listing is MISSING:
+            out = self.repo.git.ls_tree("-r", "-l", "-z", "--full-tree", rev)
+            listing = [(*m.split(), p) for m, p in (r.split("\t", 1) for r in out.split("\0") if r)]
+            self.cache.put(("ls", rev), listing, len(out) + 64 * len(listing))
+        return listing
 
     def _entries(self, rev: str) -> Entries:
         """Every entry of the tree of commit ``rev`` (a resolved sha) as ``path -> (mode, sha)``."""
         return {path: (mode, sha) for mode, _kind, sha, _size, path in self._ls(rev)}
 
     def _make_tree(self, entries: Entries) -> str:
-        """Write a tree holding exactly ``entries`` via a temporary index file; return its sha."""
-        with tempfile.TemporaryDirectory(prefix="kometa-index-") as tmp:
-            info = Path(tmp) / "info"
-            info.write_bytes(b"".join(f"{m} {s}\t{p}\0".encode() for p, (m, s) in sorted(entries.items())))
-            env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
-            with info.open("rb") as stream:
-                self.repo.git.update_index("-z", "--index-info", istream=stream, env=env)
-            return str(self.repo.git.write_tree(env=env))
+        """Write the trees holding exactly ``entries`` into the object database; return the root's sha."""
+        return write_trees(entries, lambda body: self._store(body, "tree"))
 
     def _commit_tree(self, tree: str, parents: list[str], author: Author, message: str) -> str:
         args = [a for p in parents for a in ("-p", p)]
-        return str(self.repo.git.commit_tree(tree, *args, "-m", message, env=_author_env(author)))
+        return str(self.repo.git.commit_tree(tree, *args, "-m", message, env=author_env(author)))
 
     def _cas(self, new: str, old: str) -> bool:
         """Move ``main`` from ``old`` to ``new`` atomically; False if it moved (or is locked)."""
@@ -262,8 +227,20 @@ class ConfigRepo:
         return True
 
     def _changed(self, a: str, b: str) -> set[str]:
-        out = self.repo.git.diff_tree("-r", "-z", "--no-renames", "--name-only", a, b)
-        return set(filter(None, out.split("\0")))
+        """Paths whose entry differs between the trees of commits ``a`` and ``b`` (cached listings)."""
+        old, new = self._entries(a), self._entries(b)
+        return {path for path in old.keys() | new.keys() if old.get(path) != new.get(path)}
+
+    def _remember(self, sha: str, parent: str, entries: Entries, written: Mapping[str, bytes | None]) -> None:
+        """Cache the listing of a commit just made from its parent's listing and the written contents."""
+        sizes = {blob: size for _mode, _kind, blob, size, _path in self._ls(parent)}
+        sizes |= {blob_sha(data): str(len(data)) for data in written.values() if data is not None}
+        if all(blob in sizes for _mode, blob in entries.values()):
+            listing = [
+                (mode, "commit" if mode == "160000" else "blob", blob, sizes[blob], path)
+                for path, (mode, blob) in entries.items()
+            ]
+            self.cache.put(("ls", sha), listing, sum(len(p) + 64 for p in entries))
 
     # ------------------------------------------------------------------ reading
 
@@ -276,15 +253,29 @@ class ConfigRepo:
         return self._resolve(rev)
 
     def read_file(self, path: str, rev: str = "main") -> tuple[bytes, str]:
-        """Content and blob sha of ``path`` at ``rev``; :class:`NotFoundError` if there is no such file."""
+        """Content and blob sha of ``path`` at ``rev``; :class:`NotFoundError` if there is no such file.
+
+        Cached as commit + path -> blob sha and blob sha -> content, so an unchanged file is kept once.
+        """
         check_path(path)
-        try:
-            obj = self.repo.commit(self._resolve(rev)).tree / path
-        except KeyError as exc:
-            raise NotFoundError(f"no file {path!r} at {rev}") from exc
-        if obj.type != "blob":
+        sha = self._resolve(rev)
+        blob: str = self.cache.get(("path", sha, path))
+        if blob is MISSING:
+            try:
+                obj = self.repo.commit(sha).tree / path
+                blob = str(obj.hexsha) if obj.type == "blob" else "tree"
+            except KeyError:
+                blob = ""
+            self.cache.put(("path", sha, path), blob, len(path) + 40)
+        if not blob:
+            raise NotFoundError(f"no file {path!r} at {rev}")
+        if blob == "tree":
             raise NotFoundError(f"{path!r} is not a file at {rev}")
-        return obj.data_stream.read(), str(obj.hexsha)
+        data: bytes = self.cache.get(("blob", blob))
+        if data is MISSING:
+            data = self._blob(blob)
+            self.cache.put(("blob", blob), data, len(data))
+        return data, blob
 
     def list_tree(self, rev: str = "main", prefix: str = "") -> list[dict[str, object]]:
         """Files at ``rev`` (optionally under directory ``prefix``) as ``{path, blob, size}``, sorted."""
@@ -293,18 +284,20 @@ class ConfigRepo:
         return [
             {"path": path, "blob": sha, "size": int(size)}
             for _mode, kind, sha, size, path in sorted(self._ls(self._resolve(rev)), key=lambda e: e[4])
-            if kind == "blob" and _in_scope(path, prefix)
+            if kind == "blob" and in_scope(path, prefix)
         ]
 
-    def commit(self, sha: str) -> Commit:
-        """The commit ``sha`` with the files it touched (against its first parent)."""
+    def commit(self, sha: str, files: list[str] | None = None) -> Commit:
+        """The commit ``sha`` with the files it touched against its first parent (``files`` if known)."""
         c = self.repo.commit(self._resolve(sha))
         parents = [str(p.hexsha) for p in c.parents]
-        span = [parents[0], c.hexsha] if parents else ["--root", c.hexsha]
-        out = self.repo.git.diff_tree("-r", "-z", "--no-renames", "--no-commit-id", "--name-only", *span)
+        if files is None:
+            span = [parents[0], c.hexsha] if parents else ["--root", c.hexsha]
+            out = self.repo.git.diff_tree("-r", "-z", "--no-renames", "--no-commit-id", "--name-only", *span)
+            files = sorted(filter(None, out.split("\0")))
         message = c.message if isinstance(c.message, str) else c.message.decode("utf-8", "replace")
-        who, files = (str(c.author.name), str(c.author.email)), sorted(filter(None, out.split("\0")))
-        return Commit(str(c.hexsha), *who, message.rstrip("\n"), _utc(c.authored_date), parents, files)
+        who = (str(c.author.name), str(c.author.email))
+        return Commit(str(c.hexsha), *who, message.rstrip("\n"), utc(c.authored_date), parents, files)
 
     def log(
         self, path: str | None = None, cursor: str | None = None, limit: int = 50, rev: str = "main"
@@ -332,7 +325,17 @@ class ConfigRepo:
         return self._commits(page), (page[-1] if len(shas) > limit else None)
 
     def _commits(self, shas: list[str]) -> list[Commit]:
-        """``commit(sha)`` for each of ``shas`` (full shas, in that order) with one ``git log``."""
+        """``commit(sha)`` for each of ``shas`` (full shas, in that order): cached, the rest from one ``git log``."""
+        cached = {sha: self.cache.get(("meta", sha)) for sha in shas}
+        missing = [sha for sha, commit in cached.items() if commit is MISSING]
+        for commit in self._log_commits(missing):
+            cached[commit.sha] = commit
+            size = len(commit.message) + sum(len(f) for f in commit.files) + 60 * len(commit.parents) + 200
+            self.cache.put(("meta", commit.sha), commit, size)
+        return [cached[sha] for sha in shas]
+
+    def _log_commits(self, shas: list[str]) -> list[Commit]:
+        """The commits ``shas`` (full shas, in that order) read with one ``git log``."""
         if not shas:
             return []
         fmt = "%x1e%H%x00%an%x00%ae%x00%at%x00%P%x00%B%x00"
@@ -348,7 +351,7 @@ class ConfigRepo:
             full, name, email, when, parents, message, rest = out[start:end].split("\0", 6)
             files = sorted(filter(None, rest.lstrip("\0\n").split("\0")))
             commits.append(
-                Commit(full, name, email, message.rstrip("\n"), _utc(int(when)), parents.split(), files)
+                Commit(full, name, email, message.rstrip("\n"), utc(int(when)), parents.split(), files)
             )
         return commits
 
@@ -397,7 +400,7 @@ class ConfigRepo:
         base_sha = self._resolve(base)
         on_base = self._entries(base_sha)
         before = dict(on_base)
-        touched = _apply(on_base, blobs, renames)
+        touched = apply_changes(on_base, blobs, renames)
         if on_base == before:
             raise NoChangeError("the edit does not change anything")
         if check is not None:
@@ -407,13 +410,14 @@ class ConfigRepo:
             head = self.head()
             entries = on_base if head == base_sha else self._rebase(base_sha, head, blobs, renames, touched)
             new = self._commit_tree(
-                self._make_tree(entries), [head], author, message or _default_message(touched)
+                self._make_tree(entries), [head], author, message or default_message(touched)
             )
             if self._cas(new, head):
                 self._writes += 1
                 if self._writes % GRAPH_EVERY == 0:
                     self.write_commit_graph()
-                return self.commit(new)
+                self._remember(new, head, entries, changes)
+                return self.commit(new, sorted(self._changed(head, new)))
             time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 10)))
         raise ConflictError(base_sha, head, [], "main kept moving; try again")
 
@@ -426,7 +430,7 @@ class ConfigRepo:
             raise ConflictError(base, head, overlap)
         entries = self._entries(head)
         try:
-            _apply(entries, blobs, renames)
+            apply_changes(entries, blobs, renames)
         except RepoError as exc:
             raise ConflictError(
                 base, head, sorted(touched), f"does not apply to the new head: {exc}"
@@ -446,9 +450,9 @@ class ConfigRepo:
         conflicts: list[str] = []
         for path in sorted(set(theirs) | set(before)):
             want, undo, cur = before.get(path), theirs.get(path), ours.get(path)
-            if _sha(cur) == _sha(want) or _sha(undo) == _sha(want):
+            if entry_sha(cur) == entry_sha(want) or entry_sha(undo) == entry_sha(want):
                 continue
-            if _sha(cur) == _sha(undo):
+            if entry_sha(cur) == entry_sha(undo):
                 changes[path] = None if want is None else self._blob(want[1])
             elif cur and undo and want and (merged := self._merge(cur[1], undo[1], want[1])) is not None:
                 changes[path] = merged
@@ -475,13 +479,13 @@ class ConfigRepo:
             check_path(path)
         target, head = self._resolve(rev), self.head()
         then, now = self._entries(target), self._entries(head)
-        scope = [p for p in sorted(set(then) | set(now)) if _in_scope(p, path or "")]
+        scope = [p for p in sorted(set(then) | set(now)) if in_scope(p, path or "")]
         if path is not None and not scope:
             raise NotFoundError(f"no file {path!r} at {rev} or on main")
         changes: dict[str, bytes | None] = {
             p: (self._blob(then[p][1]) if p in then else None)
             for p in scope
-            if _sha(then.get(p)) != _sha(now.get(p))
+            if entry_sha(then.get(p)) != entry_sha(now.get(p))
         }
         if not changes:
             raise NoChangeError(f"{path or 'the tree'} is already as at {target[:12]}")
@@ -511,40 +515,3 @@ class _Lease:
 
     def __del__(self) -> None:
         self._pool.append(self.repo)
-
-
-def _sha(entry: tuple[str, str] | None) -> str | None:
-    return entry[1] if entry else None
-
-
-def _apply(entries: Entries, blobs: dict[str, str | None], renames: dict[str, str]) -> set[str]:
-    """Apply deletes/writes (blob shas) and renames to ``entries`` in place; return the touched paths."""
-    for old, new in renames.items():
-        if old not in entries:
-            raise NotFoundError(f"cannot rename {old!r}: no such file")
-        if old in blobs:
-            raise PathError(old, "is renamed and written in the same edit")
-        if new == old or list(renames.values()).count(new) > 1:
-            raise PathError(new, "invalid rename target")
-        if new in entries and new not in renames:
-            raise PathError(new, "already exists")
-    moved = {new: entries[old] for old, new in renames.items()}
-    for old in renames:
-        del entries[old]
-    entries.update(moved)
-    for path, sha in blobs.items():
-        if sha is None:
-            if path not in entries:
-                raise NotFoundError(f"cannot delete {path!r}: no such file")
-            del entries[path]
-        else:
-            mode = entries[path][0] if path in entries and entries[path][0] != "160000" else FILE_MODE
-            entries[path] = (mode, sha)
-    touched = set(blobs) | set(renames) | set(renames.values())
-    _check_prefix_free(entries, touched)
-    return touched
-
-
-def _default_message(paths: Iterable[str]) -> str:
-    names = sorted(paths)
-    return f"Update {names[0]}" if len(names) == 1 else f"Update {len(names)} files"

@@ -6,15 +6,18 @@ Starts, in this order, and prints one line per service:
    persistence off and its files in ``DATA/redis``; skipped when ``KOMETA_PANEL_REDIS_URL`` is set;
 2. ``plexsim`` with the demo library on ``PLEXSIM_PORT`` (default 32400), its token kept in
    ``DATA/plexsim-token``; skipped when ``KOMETA_PANEL_PLEX_URL`` names a real Plex;
-3. the panel (``flask --app panel run``) on ``KOMETA_PANEL_PORT`` (default 5000), pointed at both.
+3. the panel under gunicorn (``panel.wsgi:app`` with ``panel/gunicorn_conf.py``: gthread workers,
+   keep-alive) on ``KOMETA_PANEL_PORT`` (default 5000), pointed at both; ``KOMETA_PANEL_WORKERS`` and
+   ``KOMETA_PANEL_THREADS`` size it (default: one worker per core, at least 2, with 4 threads each).
 
-Ctrl-C or SIGTERM stops everything in reverse order (exit 0). When a service dies, the others are stopped
+Ctrl-C or SIGTERM stops everything in reverse order (exit 0); gunicorn's master stops its own workers. When a service dies, the others are stopped
 and the exit status is 1. Every child is started directly (never through a shell) in its own session, so
 its PID is the service's and a terminal's Ctrl-C reaches only this launcher, which stops them in order.
 """
 
 from __future__ import annotations
 
+import http.client
 import os
 import secrets
 import shutil
@@ -28,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
+from panel.gunicorn_conf import worker_counts
 from panel.settings import PROJECT_DIR
 
 HOST = "127.0.0.1"
@@ -136,9 +140,21 @@ def redis_answers(port: int) -> bool:
         return False
 
 
+def panel_answers(port: int) -> bool:
+    """True when a panel worker answers ``GET /api/health`` (gunicorn accepts before its workers are up)."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=2)
+    try:
+        conn.request("GET", "/api/health")
+        return conn.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        conn.close()
+
+
 def wait_ready(service: Service, port: int, check: str = "tcp") -> None:
     """Block until the service answers on ``port``; StackError if it exits or takes too long."""
-    probe = redis_answers if check == "redis" else accepts
+    probe = {"redis": redis_answers, "http": panel_answers}.get(check, accepts)
     deadline = time.monotonic() + START_TIMEOUT
     while not probe(port):
         if service.proc.poll() is not None:
@@ -211,12 +227,22 @@ def start_plexsim(stack: Stack, data_dir: Path, env: Mapping[str, str]) -> tuple
     return url, token
 
 
+def panel_command(port: int, host: str = HOST) -> list[str]:
+    """The gunicorn command serving the panel on ``host:port`` (also used by ``bench/api.py``)."""
+    config = "python:panel.gunicorn_conf"
+    return [sys.executable, "-m", "gunicorn", "-c", config, "--bind", f"{host}:{port}", "panel.wsgi:app"]
+
+
 def start_panel(stack: Stack, port: int, panel_env: Mapping[str, str]) -> None:
-    """The panel's Flask server, configured through ``KOMETA_PANEL_*`` variables."""
-    argv = [sys.executable, "-m", "flask", "--app", "panel", "run", "--host", HOST, "--port", str(port)]
-    service = Service("panel", f"http://{HOST}:{port}", spawn(argv, panel_env), "API under /api")
+    """The panel under gunicorn, configured through ``KOMETA_PANEL_*`` variables."""
+    try:
+        workers, threads = worker_counts(panel_env)
+    except ValueError as exc:
+        raise StackError(str(exc)) from None
+    note = f"gunicorn, {workers} workers x {threads} threads, API under /api"
+    service = Service("panel", f"http://{HOST}:{port}", spawn(panel_command(port), panel_env), note)
     stack.services.append(service)
-    wait_ready(service, port)
+    wait_ready(service, port, check="http")
     print(service.line(), flush=True)
 
 
@@ -225,6 +251,10 @@ def start_all(stack: Stack, env: Mapping[str, str]) -> None:
     data_dir = Path(env.get("KOMETA_PANEL_DATA_DIR") or "data").resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     panel_port = env_port(env, "KOMETA_PANEL_PORT", DEFAULT_PANEL_PORT)
+    try:
+        worker_counts(env)  # a bad KOMETA_PANEL_WORKERS/THREADS fails before anything starts
+    except ValueError as exc:
+        raise StackError(str(exc)) from None
     panel_env = {**env, "KOMETA_PANEL_DATA_DIR": str(data_dir)}
     if env.get("KOMETA_PANEL_REDIS_URL"):
         print(f"{'redis:':9}{env['KOMETA_PANEL_REDIS_URL']}  (from KOMETA_PANEL_REDIS_URL)", flush=True)

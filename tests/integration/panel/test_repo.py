@@ -4,10 +4,12 @@ from the project's `config-repo/`, edited only through plumbing and compare-and-
 
 from __future__ import annotations
 
+import multiprocessing
 import subprocess
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,7 +82,7 @@ def test_create_is_bare_with_one_commit_of_the_seed_without_symlinks(repo: Confi
     assert cursor is None and len(log) == 1
     first = log[0]
     assert (first.author_name, first.author_email, first.parents) == (ANN.name, ANN.email, [])
-    assert first.time.endswith("Z") and first.files == sorted(paths)
+    assert first.time.endswith("Z") and first.files == sorted(str(p) for p in paths)
     assert git(repo, "config", "receive.denyNonFastForwards").strip() == "true"
 
 
@@ -375,3 +377,76 @@ def test_history_is_never_rewritten(repo: ConfigRepo) -> None:
             ["git", "--git-dir", str(repo.path), "merge-base", "--is-ancestor", sha, "main"], check=True
         )
     assert len(repo.log(limit=500)[0]) == len(shas) + 2
+
+
+# ---------------------------------------------------------------------- read cache and concurrent start
+
+
+def test_reads_at_main_see_a_commit_from_another_process_at_once(repo: ConfigRepo) -> None:
+    """Reads are cached by commit sha, but `main` itself is read from the ref on every call."""
+    first = repo.head()
+    before, _ = repo.read_file("config.yml")
+    assert [i["path"] for i in repo.list_tree()] == sorted(seed_files())
+    elsewhere = ConfigRepo(repo.path)  # another worker process's view of the same repository
+    new = elsewhere.write({"config.yml": b"changed: 1\n", "extra.yml": b"a: 1\n"}, first, BOB, "elsewhere")
+    assert repo.head() == new.sha
+    assert repo.read_file("config.yml")[0] == b"changed: 1\n"
+    assert "extra.yml" in {i["path"] for i in repo.list_tree()}
+    assert repo.read_file("config.yml", first)[0] == before  # an older commit still reads as it was
+    assert repo.log(limit=1)[0][0].sha == new.sha
+
+
+def test_main_is_found_in_packed_refs(repo: ConfigRepo) -> None:
+    git(repo, "pack-refs", "--all", "--prune")
+    assert not (repo.path / "refs/heads/main").exists()
+    assert repo.head() == git(repo, "rev-parse", "main").strip()
+    moved = repo.write({"config.yml": b"packed: 1\n"}, "main", BOB, "after packing")
+    assert repo.head() == moved.sha and repo.read_file("config.yml")[0] == b"packed: 1\n"
+
+
+def test_the_read_cache_stays_within_its_byte_bound(tmp_path: Path) -> None:
+    repo = ConfigRepo(ConfigRepo.create(tmp_path / "config.git", SEED, ANN).path, cache_bytes=4096)
+    for _ in range(2):
+        for path in sorted(seed_files()):
+            assert repo.read_file(path)[0] == (SEED / path).read_bytes()
+            assert repo.cache.size <= 4096
+    assert len(repo.cache) > 0
+
+
+def _create(path: Path, barrier: Any, heads: Any) -> None:
+    barrier.wait()
+    heads.put(ConfigRepo.create(path, SEED, ANN).head())
+
+
+def test_processes_creating_the_repository_together_make_one(tmp_path: Path) -> None:
+    """Several workers starting on a new data directory: the first to finish wins, the rest open it."""
+    context = multiprocessing.get_context("fork")
+    count, path = 4, tmp_path / "config.git"
+    barrier, heads = context.Barrier(count), context.Queue()
+    procs = [context.Process(target=_create, args=(path, barrier, heads)) for _ in range(count)]
+    for proc in procs:
+        proc.start()
+    found = {heads.get(timeout=120) for _ in procs}
+    for proc in procs:
+        proc.join(timeout=60)
+    assert len(found) == 1 and found == {ConfigRepo(path).head()}
+    assert git(ConfigRepo(path), "rev-list", "--count", "main").strip() == "1"
+    assert [p.name for p in tmp_path.iterdir()] == ["config.git"]  # no half-built copies left behind
+
+
+def test_trees_written_in_process_are_what_git_would_write(repo: ConfigRepo) -> None:
+    """Folders sort as `name/` among files (`a-b.yml` < `a.yml` < `a/` < `a0.yml`); git fsck agrees."""
+    files = {"x/a.yml": b"1\n", "x/a/b.yml": b"2\n", "x/a-b.yml": b"3\n", "x/a0.yml": b"4\n", "ü.yml": b"5\n"}
+    commit = repo.write(dict(files), "main", BOB, "odd names")
+    git(repo, "fsck", "--strict", "--no-dangling")
+    listing = [line.split("\t")[1] for line in git(repo, "ls-tree", f"{commit.sha}:x").splitlines()]
+    assert listing == ["a-b.yml", "a.yml", "a", "a0.yml"]
+    remade = subprocess.run(  # git's own tree from the same entries (mktree sorts them itself)
+        ["git", "--git-dir", str(repo.path), "mktree", "-z"],
+        input=git(repo, "ls-tree", "-z", commit.sha).encode(),
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert remade.strip() == git(repo, "rev-parse", f"{commit.sha}^{{tree}}").strip()
+    assert commit.files == sorted(files)
+    assert {p: repo.read_file(p)[0] for p in files} == files

@@ -81,9 +81,14 @@ class Launcher:
         return "\n".join(self.seen)
 
     def stop(self) -> None:
+        """SIGTERM first, so the launcher stops its children even when a test failed half-way."""
         if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
 
 
 @pytest.fixture
@@ -181,3 +186,52 @@ def test_configured_plex_is_used_and_a_dead_child_stops_the_rest(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def children(pid: int) -> set[int]:
+    """The direct children of a running process (a gunicorn master's workers)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found |= {int(child) for child in task.read_text().split()}
+    return found
+
+
+def test_the_panel_runs_under_gunicorn_and_every_worker_sees_every_commit(
+    tmp_path: Path, launch: Callable[..., Launcher]
+) -> None:
+    """Three worker processes start together on a new data directory: they share one repository (made
+    once), one signing key, and each sees a commit made through another one at once."""
+    launcher = launch(KOMETA_PANEL_WORKERS="3", KOMETA_PANEL_THREADS="2")
+    services = launcher.wait_ready()
+    panel_url, master = services["panel"]
+    assert "gunicorn, 3 workers x 2 threads" in launcher.output()
+    deadline = time.monotonic() + 30
+    while len(workers := children(master)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(workers) == 3
+    repo = tmp_path / "data" / "config.git"
+    count = ["git", "--git-dir", str(repo), "rev-list", "--count", "main"]
+    assert subprocess.run(count, capture_output=True, text=True, check=True).stdout.strip() == "1"
+
+    headers = auth_headers(tmp_path, panel_url)
+    url = panel_url + "/api/files/collections/movies.yml"
+    before = requests.get(url, headers=headers, timeout=10).json()["data"]
+    edit = {"content": before["content"] + "# edited through one worker\n", "base": before["commit"]}
+    put = requests.put(url, headers=headers, json=edit, timeout=30)
+    assert put.status_code == 200, put.text
+    sha = put.json()["data"]["sha"]
+    for _ in range(12):  # a new connection each time, so the reads spread over the workers
+        data = requests.get(url, headers=headers, timeout=10).json()["data"]
+        assert (data["commit"], data["content"]) == (sha, edit["content"])
+
+    launcher.proc.send_signal(signal.SIGTERM)
+    assert launcher.proc.wait(timeout=30) == 0, launcher.output()
+    wait_gone([pid for _, pid in services.values()] + sorted(workers))
+
+
+def test_a_bad_worker_count_stops_before_anything_starts(launch: Callable[..., Launcher]) -> None:
+    launcher = launch(KOMETA_PANEL_WORKERS="many")
+    assert launcher.proc.wait(timeout=30) == 1
+    output = launcher.output()
+    assert "KOMETA_PANEL_WORKERS must be a whole number from 1 to 256, got 'many'" in output
+    assert "redis:" not in output and "panel:" not in output

@@ -1,0 +1,47 @@
+"""gunicorn settings for the panel: ``gunicorn -c python:panel.gunicorn_conf panel.wsgi:app``.
+
+- ``KOMETA_PANEL_WORKERS``: worker processes (default: one per CPU core, at least 2), each building its
+  own app (no preloading, so no git helper process or database connection is shared across a fork);
+- ``KOMETA_PANEL_THREADS``: threads per worker (default 4): gthread workers, so a request waiting on git
+  or SQLite does not hold up the others, and idle keep-alive connections cost no thread;
+- ``KOMETA_PANEL_BIND``: the address (default ``127.0.0.1:5000``; ``make run`` passes ``--bind``).
+
+Keep-alive connections stay open 5 s between requests. On SIGTERM or Ctrl-C, requests in flight get 5 s to
+finish. gunicorn's control socket is off, so several panels (tests, benchmarks) can run side by side.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+DEFAULT_THREADS = 4
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip() or str(default)
+    if not raw.isdigit() or not 1 <= int(raw) <= 256:
+        raise ValueError(f"{name} must be a whole number from 1 to 256, got {raw!r}")
+    return int(raw)
+
+
+def worker_counts(env: Mapping[str, str] | None = None, cpus: int | None = None) -> tuple[int, int]:
+    """``(workers, threads)`` from ``KOMETA_PANEL_WORKERS`` / ``KOMETA_PANEL_THREADS`` or the defaults."""
+    env = os.environ if env is None else env
+    cores = cpus or os.cpu_count() or 1
+    return _count(env, "KOMETA_PANEL_WORKERS", max(2, cores)), _count(
+        env, "KOMETA_PANEL_THREADS", DEFAULT_THREADS
+    )
+
+
+workers, threads = worker_counts()
+worker_class = "gthread"
+bind = [os.environ.get("KOMETA_PANEL_BIND") or "127.0.0.1:5000"]
+keepalive = 5
+graceful_timeout = 5
+timeout = 120
+preload_app = False
+control_socket_disable = True
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+errorlog = "-"
+loglevel = "warning"

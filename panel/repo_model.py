@@ -1,0 +1,190 @@
+"""The config repository's vocabulary, without git: errors, authors and commits, path checks, and edits of
+a tree's entries (``path -> (mode, sha)``), including serialising them as git tree objects."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+FILE_MODE, EXEC_MODE = "100644", "100755"
+Entries = dict[str, tuple[str, str]]  # path -> (mode, object sha)
+Check = Callable[[Mapping[str, bytes | None]], None]  # sees an edit's new contents; raises to refuse it
+
+
+class RepoError(Exception):
+    """Base class of the config repository's errors."""
+
+
+class NotFoundError(RepoError, KeyError):
+    """A revision, path or cursor that does not exist."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "not found"
+
+
+class PathError(RepoError, ValueError):
+    """An unsafe or impossible path; ``path`` names it."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path!r}: {reason}")
+        self.path, self.reason = path, reason
+
+
+class ConflictError(RepoError):
+    """``main`` moved from ``base`` to ``head`` and both sides changed ``paths``."""
+
+    def __init__(self, base: str, head: str, paths: list[str], reason: str = "changed on both sides") -> None:
+        super().__init__(
+            f"conflict between {base[:12]} and {head[:12]} on {', '.join(paths) or '-'}: {reason}"
+        )
+        self.base, self.head, self.paths, self.reason = base, head, paths, reason
+
+
+class NoChangeError(RepoError):
+    """The requested edit would not change anything."""
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who a commit is by (also used as committer)."""
+
+    name: str
+    email: str
+
+
+@dataclass
+class Commit:
+    """A commit as the API shows it; ``time`` is the author time in UTC ISO-8601 with ``Z``."""
+
+    sha: str
+    author_name: str
+    author_email: str
+    message: str
+    time: str
+    parents: list[str]
+    files: list[str]
+
+
+def check_path(path: str) -> str:
+    """Return ``path`` if it is a safe relative repository path, else raise :class:`PathError`."""
+    if not isinstance(path, str) or not path:
+        raise PathError(str(path), "empty path")
+    if "\\" in path or "\0" in path or "\n" in path or "\r" in path:
+        raise PathError(path, "backslashes and control characters are not allowed")
+    if path.startswith("/"):
+        raise PathError(path, "absolute paths are not allowed")
+    for part in path.split("/"):
+        if part in ("", ".", ".."):
+            raise PathError(path, "empty, '.' and '..' segments are not allowed")
+        if part.lower() == ".git":
+            raise PathError(path, "'.git' components are not allowed")
+    return path
+
+
+def author_env(author: Author) -> dict[str, str]:
+    """The ``GIT_AUTHOR_*`` / ``GIT_COMMITTER_*`` variables for ``author``; ValueError for an unusable one."""
+    for value in (author.name, author.email):
+        if not value or any(c in value for c in "<>\n\r\0"):
+            raise ValueError(f"invalid author {author!r}")
+    pairs = (("NAME", author.name), ("EMAIL", author.email))
+    return {f"GIT_{role}_{key}": value for role in ("AUTHOR", "COMMITTER") for key, value in pairs}
+
+
+def utc(timestamp: int) -> str:
+    """A Unix time as UTC ISO-8601 with ``Z``."""
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_prefix_free(entries: Entries, touched: Iterable[str]) -> None:
+    """Refuse a tree where a touched path is both a file and a directory (git would drop files)."""
+    dirs = {p.rsplit("/", i)[0] for p in entries for i in range(1, p.count("/") + 1)}
+    for path in touched:
+        if path not in entries:
+            continue
+        if path in dirs:
+            raise PathError(path, "is a directory")
+        parts = path.split("/")
+        for i in range(1, len(parts)):
+            if "/".join(parts[:i]) in entries:
+                raise PathError(path, f"'{'/'.join(parts[:i])}' is a file")
+
+
+def in_scope(path: str, prefix: str) -> bool:
+    """Whether ``path`` is ``prefix`` or lies under the folder ``prefix`` (everything for an empty one)."""
+    return not prefix or path == prefix or path.startswith(prefix.rstrip("/") + "/")
+
+
+def blob_sha(data: bytes) -> str:
+    """The object id git gives ``data`` as a blob."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def entry_sha(entry: tuple[str, str] | None) -> str | None:
+    """The object sha of a tree entry, if there is one."""
+    return entry[1] if entry else None
+
+
+def apply_changes(entries: Entries, blobs: dict[str, str | None], renames: dict[str, str]) -> set[str]:
+    """Apply deletes/writes (blob shas) and renames to ``entries`` in place; return the touched paths."""
+    for old, new in renames.items():
+        if old not in entries:
+            raise NotFoundError(f"cannot rename {old!r}: no such file")
+        if old in blobs:
+            raise PathError(old, "is renamed and written in the same edit")
+        if new == old or list(renames.values()).count(new) > 1:
+            raise PathError(new, "invalid rename target")
+        if new in entries and new not in renames:
+            raise PathError(new, "already exists")
+    moved = {new: entries[old] for old, new in renames.items()}
+    for old in renames:
+        del entries[old]
+    entries.update(moved)
+    for path, sha in blobs.items():
+        if sha is None:
+            if path not in entries:
+                raise NotFoundError(f"cannot delete {path!r}: no such file")
+            del entries[path]
+        else:
+            mode = entries[path][0] if path in entries and entries[path][0] != "160000" else FILE_MODE
+            entries[path] = (mode, sha)
+    touched = set(blobs) | set(renames) | set(renames.values())
+    check_prefix_free(entries, touched)
+    return touched
+
+
+def default_message(paths: Iterable[str]) -> str:
+    """The commit message of an edit given without one."""
+    names = sorted(paths)
+    return f"Update {names[0]}" if len(names) == 1 else f"Update {len(names)} files"
+
+
+def write_trees(entries: Entries, store: Callable[[bytes], str]) -> str:
+    """Serialise ``entries`` as git tree objects, sub-trees first, each passed to ``store`` (which returns
+    its sha); the root tree's sha."""
+    root: dict[str, Any] = {}
+    for path, entry in entries.items():
+        *folders, name = path.split("/")
+        node = root
+        for folder in folders:
+            node = node.setdefault(folder, {})
+            if not isinstance(node, dict):
+                raise PathError(path, f"'{folder}' is a file")
+        node[name] = entry
+    return _tree(root, store)
+
+
+def _tree(node: dict[str, Any], store: Callable[[bytes], str]) -> str:
+    """One tree object, entries in git's order: by name as bytes, a folder compared as ``name/``."""
+    items = [
+        (f"{name}/", "40000", _tree(value, store), name)
+        if isinstance(value, dict)
+        else (name, value[0], value[1], name)
+        for name, value in node.items()
+    ]
+    items.sort(key=lambda item: item[0].encode())
+    return store(
+        b"".join(f"{mode} {name}".encode() + b"\0" + bytes.fromhex(sha) for _, mode, sha, name in items)
+    )

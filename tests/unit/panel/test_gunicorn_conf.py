@@ -1,0 +1,33 @@
+"""`panel.gunicorn_conf`: how many gunicorn workers and threads the panel runs with."""
+
+from __future__ import annotations
+
+import pytest
+
+from panel import gunicorn_conf
+from panel.gunicorn_conf import DEFAULT_THREADS, worker_counts
+
+
+def test_defaults_follow_the_cpu_count_with_at_least_two_workers() -> None:
+    assert worker_counts({}, cpus=1) == (2, DEFAULT_THREADS)
+    assert worker_counts({}, cpus=8) == (8, DEFAULT_THREADS)
+
+
+def test_the_environment_sets_workers_and_threads() -> None:
+    env = {"KOMETA_PANEL_WORKERS": "3", "KOMETA_PANEL_THREADS": " 16 "}
+    assert worker_counts(env, cpus=2) == (3, 16)
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "two", "1.5", "1000"])
+def test_a_bad_count_names_the_variable(raw: str) -> None:
+    with pytest.raises(
+        ValueError, match=f"KOMETA_PANEL_THREADS must be a whole number from 1 to 256, got '{raw}'"
+    ):
+        worker_counts({"KOMETA_PANEL_THREADS": raw}, cpus=2)
+
+
+def test_the_server_is_threaded_keeps_connections_alive_and_shares_nothing_across_forks() -> None:
+    assert gunicorn_conf.worker_class == "gthread"
+    assert gunicorn_conf.keepalive >= 2
+    assert gunicorn_conf.preload_app is False
+    assert gunicorn_conf.control_socket_disable is True

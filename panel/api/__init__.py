@@ -6,6 +6,7 @@ from flask import Blueprint
 
 from panel.api import auth, docs, files, history, system, users
 from panel.api.collections import bp as collections_bp
+from panel.api.libraries import bp as libraries_bp
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 bp.register_blueprint(auth.bp)  # /auth/* and /health
@@ -14,4 +15,5 @@ bp.register_blueprint(files.bp)
 bp.register_blueprint(history.bp)
 bp.register_blueprint(system.bp)
 bp.register_blueprint(collections_bp)  # /collections and /system/config
+bp.register_blueprint(libraries_bp)  # /libraries (Plex sections and what config.yml manages)
 bp.register_blueprint(docs.bp)  # /openapi.json and /docs (public)

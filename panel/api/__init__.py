@@ -5,8 +5,11 @@ from __future__ import annotations
 from flask import Blueprint
 
 from panel.api import auth, docs, files, history, system, users
+from panel.api.audit import bp as audit_bp
 from panel.api.collections import bp as collections_bp
 from panel.api.libraries import bp as libraries_bp
+from panel.api.overlays import bp as overlays_bp
+from panel.api.secrets import bp as secrets_bp
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 bp.register_blueprint(auth.bp)  # /auth/* and /health
@@ -16,4 +19,7 @@ bp.register_blueprint(history.bp)
 bp.register_blueprint(system.bp)
 bp.register_blueprint(collections_bp)  # /collections and /system/config
 bp.register_blueprint(libraries_bp)  # /libraries (Plex sections and what config.yml manages)
+bp.register_blueprint(overlays_bp)  # /overlays
 bp.register_blueprint(docs.bp)  # /openapi.json and /docs (public)
+bp.register_blueprint(audit_bp)  # /audit (admin)
+bp.register_blueprint(secrets_bp)  # /secrets (admin)

@@ -1,7 +1,8 @@
-"""``/api/auth/*`` (login, refresh, logout, me) and ``/api/health``.
+"""``/api/auth/*`` (login, refresh, logout, me, password) and ``/api/health``.
 
 Login is rate limited: 5 failures for a username or from an address lock it out for 15 minutes
-(429 ``rate_limited`` with ``Retry-After``); see :mod:`panel.ratelimit`.
+(429 ``rate_limited`` with ``Retry-After``); see :mod:`panel.ratelimit`. A wrong current password on
+``/api/auth/password`` counts as a failed login.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from flask import Blueprint, Response, current_app, request
 from sqlalchemy import select
 
 from panel.api.envelope import ApiError, field_str, json_body, ok
+from panel.api.users import check_password, revoke_refresh_tokens
 from panel.auth import (
     ACCESS_LIFETIME,
     current_user,
@@ -23,9 +25,11 @@ from panel.auth import (
     verify_password,
 )
 from panel.db import User, audit, get_session
+from panel.openapi import documented
 from panel.ratelimit import LoginLimiter
 
 bp = Blueprint("auth", __name__)
+_STR = {"type": "string"}
 # Verified against when the username is unknown, so both cases take the same time.
 _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
@@ -54,6 +58,13 @@ def _check_lockout(keys: list[str]) -> None:
 
 
 @bp.post("/auth/login")
+@documented(
+    body={
+        "type": "object",
+        "properties": {"username": _STR, "password": _STR},
+        "required": ["username", "password"],
+    }
+)
 def login() -> tuple[Response, int]:
     """``{username, password}`` → access and refresh tokens; 401 for bad credentials."""
     body = json_body()
@@ -77,6 +88,7 @@ def login() -> tuple[Response, int]:
 
 
 @bp.post("/auth/refresh")
+@documented(body={"type": "object", "properties": {"refresh_token": _STR}, "required": ["refresh_token"]})
 def refresh() -> tuple[Response, int]:
     """``{refresh_token}`` → a new access token and a new refresh token (the old one is revoked)."""
     token = field_str(json_body(), "refresh_token") or ""
@@ -87,6 +99,7 @@ def refresh() -> tuple[Response, int]:
 
 
 @bp.post("/auth/logout")
+@documented(body={"type": "object", "properties": {"refresh_token": _STR}, "required": []})
 def logout() -> tuple[Response, int]:
     """``{refresh_token}``: revoke it (the access token simply expires)."""
     token = field_str(json_body(optional=True), "refresh_token", required=False)
@@ -100,6 +113,7 @@ def logout() -> tuple[Response, int]:
 
 
 @bp.get("/auth/me")
+@documented()
 def me() -> tuple[Response, int]:
     """The signed-in user."""
     user = current_user()
@@ -107,7 +121,42 @@ def me() -> tuple[Response, int]:
     return ok(user.to_dict())
 
 
+@bp.post("/auth/password")
+@documented(
+    body={
+        "type": "object",
+        "properties": {"current_password": _STR, "new_password": {"type": "string", "minLength": 8}},
+        "required": ["current_password", "new_password"],
+    }
+)
+def change_password() -> tuple[Response, int]:
+    """``{current_password, new_password}``: change your own password; every other session is signed out.
+
+    Answers fresh tokens like login, since all refresh tokens (this session's too) are revoked.
+    """
+    body = json_body()
+    current = field_str(body, "current_password") or ""
+    new = check_password(field_str(body, "new_password") or "", "new_password")
+    user = current_user()
+    assert user is not None
+    key = f"user:{user.username.lower()}"
+    _check_lockout([key])
+    session = get_session()
+    if not verify_password(user.password_hash, current):
+        _limiter().fail(key)
+        audit(session, "password_change_failed", user=user.username, ip=request.remote_addr)
+        session.commit()
+        raise ApiError(400, "bad_request", "'current_password' is wrong", {"field": "current_password"})
+    user.password_hash = hash_password(new)
+    revoke_refresh_tokens(session, user.id)
+    refresh_token, _ = issue_refresh_token(session, user)
+    audit(session, "password_change", user=user.username, target=user.username, ip=request.remote_addr)
+    session.commit()
+    return ok(_tokens(user, refresh_token))
+
+
 @bp.get("/health")
+@documented()
 def health() -> tuple[Response, int]:
     """Liveness, without authentication."""
     return ok({"status": "ok"})

@@ -10,7 +10,8 @@ from ruamel.yaml.error import YAMLError
 from modules.yamlio import plain
 from panel.api.common import check_changes, get_repo
 from panel.api.envelope import field_str, json_body, ok
-from panel.api.files import write_changes
+from panel.api.files import FILE_WRITE, REV, write_changes
+from panel.openapi import documented
 from panel.yaml_edit import load_rt
 
 bp = Blueprint("system_config", __name__)
@@ -26,6 +27,7 @@ def _data(text: str) -> Any:
 
 
 @bp.get("/system/config")
+@documented(query={"rev": REV})
 def get_config() -> tuple[Response, int]:
     """``{path, content, blob, commit, data}`` of ``config.yml`` at ``?rev=`` (default main)."""
     repo = get_repo()
@@ -36,6 +38,7 @@ def get_config() -> tuple[Response, int]:
 
 
 @bp.put("/system/config")
+@documented(body=FILE_WRITE)
 def put_config() -> tuple[Response, int]:
     """Replace ``config.yml``: JSON ``{content, base, message?}``, validated, committed on ``base``."""
     body = json_body()

@@ -2,6 +2,7 @@
 
 A write whose content equals ``main``'s answers 200 with the unchanged head commit and
 ``unchanged: true`` (no commit is made); every other successful write answers ``unchanged: false``.
+Every commit made through the API is audited (``commit``, ``revert`` or ``restore``, with its paths).
 """
 
 from __future__ import annotations
@@ -12,9 +13,42 @@ from flask import Blueprint, Response, request
 
 from panel.api.common import check_changes, commit_dict, get_author, get_repo
 from panel.api.envelope import ApiError, field_str, json_body, ok
-from panel.repo import ConfigRepo, ConflictError, NoChangeError, NotFoundError, check_path
+from panel.auth import current_user
+from panel.db import audit, get_session
+from panel.openapi import documented, query_param
+from panel.repo import Commit, ConfigRepo, ConflictError, NoChangeError, NotFoundError, check_path
 
 bp = Blueprint("files", __name__)
+AUDIT_TARGET_MAX = 255
+REV = query_param("The commit, branch or tag to read at (default main)")
+FILE_WRITE: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "content": {"type": "string", "description": "The whole new text of the file"},
+        "base": {"type": "string", "description": "The commit the edit is based on"},
+        "message": {"type": "string", "description": "The commit message"},
+    },
+    "required": ["content", "base"],
+}
+
+
+def audit_commit(commit: Commit, action: str = "commit") -> None:
+    """Record a commit the API made: the paths as the target, ``{sha, message, paths}`` as details."""
+    target = ", ".join(commit.files)
+    if len(target) > AUDIT_TARGET_MAX:
+        target = target[: AUDIT_TARGET_MAX - 3] + "..."
+    user = current_user()
+    session = get_session()
+    audit(
+        session,
+        action,
+        user=user.username if user else None,
+        target=target,
+        sha=commit.sha,
+        message=commit.message,
+        paths=commit.files,
+    )
+    session.commit()
 
 
 def _text(data: bytes) -> tuple[str, bool]:
@@ -26,6 +60,7 @@ def _text(data: bytes) -> tuple[str, bool]:
 
 
 @bp.get("/files")
+@documented(query={"rev": REV, "prefix": query_param("Only files under this folder")})
 def list_files() -> tuple[Response, int]:
     """Every file at ``?rev=`` (default main), optionally under ``?prefix=``."""
     repo = get_repo()
@@ -35,6 +70,7 @@ def list_files() -> tuple[Response, int]:
 
 
 @bp.get("/files/<anypath:path>")
+@documented(query={"rev": REV})
 def get_file(path: str) -> tuple[Response, int]:
     """The file object ``{path, content, blob, commit, binary}`` read at the resolved ``?rev=``."""
     repo = get_repo()
@@ -46,6 +82,7 @@ def get_file(path: str) -> tuple[Response, int]:
 
 
 @bp.put("/files/<anypath:path>")
+@documented(body=FILE_WRITE)
 def put_file(path: str) -> tuple[Response, int]:
     """Create or replace a file: JSON ``{content, base, message?}``; validated before it is committed."""
     check_path(path)
@@ -59,6 +96,12 @@ def put_file(path: str) -> tuple[Response, int]:
 
 
 @bp.delete("/files/<anypath:path>")
+@documented(
+    query={
+        "base": query_param("The commit the deletion is based on", required=True),
+        "message": query_param("The commit message"),
+    }
+)
 def delete_file(path: str) -> tuple[Response, int]:
     """Delete a file as a new commit on ``?base=``."""
     check_path(path)
@@ -66,6 +109,7 @@ def delete_file(path: str) -> tuple[Response, int]:
     if not base:
         raise ApiError(400, "bad_request", "'base' (the commit the deletion is based on) is required")
     message = request.args.get("message") or f"Delete {path}"
+    check_changes({path: None})
     return write_changes(get_repo(), {path: None}, base, message, path, None)
 
 
@@ -90,6 +134,7 @@ def write_changes(
         ) from exc
     except NoChangeError:
         return ok({**commit_dict(repo.commit(repo.head())), "unchanged": True})
+    audit_commit(commit)
     return ok({**commit_dict(commit), "unchanged": False})
 
 

@@ -11,10 +11,18 @@ from flask import Blueprint, Response, request
 
 from panel.api.common import check_changes, commit_dict, get_author, get_repo
 from panel.api.envelope import ApiError, field_str, json_body, ok
+from panel.api.files import audit_commit
+from panel.openapi import documented, query_param
 from panel.repo import MAX_LOG_LIMIT, Commit, NoChangeError
 
 bp = Blueprint("history", __name__)
 DEFAULT_LIMIT = 50
+LIMIT = query_param(
+    f"Page size, 1 to {MAX_LOG_LIMIT} (default {DEFAULT_LIMIT})",
+    {"type": "integer", "minimum": 1, "maximum": MAX_LOG_LIMIT},
+)
+CURSOR = query_param("The previous page's next_cursor")
+_STR = {"type": "string"}
 
 
 def parse_limit(raw: str | None) -> int:
@@ -33,6 +41,7 @@ def parse_limit(raw: str | None) -> int:
 
 
 @bp.get("/history")
+@documented(query={"limit": LIMIT, "cursor": CURSOR, "path": query_param("Only commits touching this path")})
 def list_history() -> tuple[Response, int]:
     """Commits on main, newest first, optionally touching ``?path=``; paged by ``cursor``/``limit``."""
     limit = parse_limit(request.args.get("limit"))
@@ -43,12 +52,20 @@ def list_history() -> tuple[Response, int]:
 
 
 @bp.get("/history/<sha>")
+@documented()
 def get_commit(sha: str) -> tuple[Response, int]:
     """One commit with the files it touched."""
     return ok(commit_dict(get_repo().commit(sha)))
 
 
 @bp.get("/diff")
+@documented(
+    query={
+        "from": query_param("The older commit", required=True),
+        "to": query_param("The newer commit (default main)"),
+        "path": query_param("Only this file"),
+    }
+)
 def get_diff() -> tuple[Response, int]:
     """The diff ``?from=`` → ``?to=`` (default main), optionally of one ``?path=``."""
     start = request.args.get("from")
@@ -58,6 +75,7 @@ def get_diff() -> tuple[Response, int]:
 
 
 @bp.post("/history/<sha>/revert")
+@documented(body={"type": "object", "properties": {"message": _STR}, "required": []})
 def revert(sha: str) -> tuple[Response, int]:
     """Undo commit ``sha`` with a new commit; JSON body ``{message?}`` is optional."""
     body = json_body(optional=True)
@@ -67,10 +85,21 @@ def revert(sha: str) -> tuple[Response, int]:
         commit = repo.revert(sha, get_author(), message, check=check_changes)
     except NoChangeError:
         return _unchanged()
+    audit_commit(commit, "revert")
     return _done(commit)
 
 
 @bp.post("/history/<sha>/restore")
+@documented(
+    body={
+        "type": "object",
+        "properties": {
+            "path": {**_STR, "description": "One file or folder (default: the whole tree)"},
+            "message": _STR,
+        },
+        "required": [],
+    }
+)
 def restore(sha: str) -> tuple[Response, int]:
     """Make ``path`` (or the whole tree) as it was at ``sha``: JSON body ``{path?, message?}``."""
     body = json_body(optional=True)
@@ -81,6 +110,7 @@ def restore(sha: str) -> tuple[Response, int]:
         commit = repo.restore(sha, get_author(), path or None, message, check=check_changes)
     except NoChangeError:
         return _unchanged()
+    audit_commit(commit, "restore")
     return _done(commit)
 
 

@@ -23,6 +23,7 @@ from flask import Blueprint, Response
 
 from panel.api.common import get_repo, get_settings
 from panel.api.envelope import ok
+from panel.openapi import documented
 
 bp = Blueprint("system", __name__)
 PLEX_TIMEOUT = 3.0
@@ -107,6 +108,7 @@ def git_status() -> dict[str, Any]:
 
 
 @bp.get("/system/status")
+@documented()
 def status() -> tuple[Response, int]:
     """The config repository's head, Plex, Redis, disk space and the panel's version."""
     settings = get_settings()

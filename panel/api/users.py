@@ -1,15 +1,31 @@
-"""``/api/users`` (admin: list, create) and ``/api/tokens`` (the caller's personal access tokens)."""
+"""``/api/users`` (admin: list, create, read, change, delete) and ``/api/tokens`` (the caller's personal
+access tokens).
+
+The panel always keeps an enabled admin: a change that would disable, demote or delete the last one
+answers 409. Disabling or deleting a user revokes their refresh and personal access tokens; a new
+password revokes their refresh tokens (access tokens stop at once: the guard checks ``disabled``).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
 
 from panel.api.envelope import ApiError, field_str, json_body, ok
-from panel.auth import create_pat, create_user, current_user, expiry_from
-from panel.db import AccessToken, User, audit, get_session, utcnow
+from panel.auth import create_pat, create_user, current_user, expiry_from, hash_password
+from panel.db import ROLES, AccessToken, RefreshToken, User, audit, get_session, utcnow
+from panel.openapi import documented
 
 bp = Blueprint("users", __name__)
+MIN_PASSWORD = 8
+_STR: dict[str, Any] = {"type": "string"}
+_ROLE: dict[str, Any] = {"enum": list(ROLES)}
+_PASSWORD: dict[str, Any] = {"type": "string", "minLength": MIN_PASSWORD}
+USER_CHANGES = {"role", "password", "disabled"}
+MAX_ID = 2**63 - 1  # the largest id a database integer column holds
 
 
 def _me() -> User:
@@ -18,7 +34,58 @@ def _me() -> User:
     return user
 
 
+def check_password(password: str, field: str = "password") -> str:
+    """``password`` when long enough; 400 naming ``field`` otherwise."""
+    if len(password) < MIN_PASSWORD:
+        message = f"'{field}' must be at least {MIN_PASSWORD} characters"
+        raise ApiError(400, "bad_request", message, {"field": field})
+    return password
+
+
+def revoke_refresh_tokens(session: Session, user_id: int) -> None:
+    """Revoke every live refresh token of a user."""
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def _revoke_access_tokens(session: Session, user_id: int) -> None:
+    session.execute(
+        update(AccessToken)
+        .where(AccessToken.user_id == user_id, AccessToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def _get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id) if user_id <= MAX_ID else None
+    if user is None:
+        raise ApiError(404, "not_found", f"no user {user_id}")
+    return user
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    """409 unless an enabled admin other than ``user`` exists (call before ``user`` stops being one)."""
+    if user.role != "admin" or user.disabled:
+        return
+    others = session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == "admin", User.disabled.is_(False), User.id != user.id)
+    )
+    if not others:
+        raise ApiError(
+            409,
+            "conflict",
+            f"{user.username!r} is the last enabled admin; make another user admin first",
+            {"user": user.id},
+        )
+
+
 @bp.get("/users")
+@documented()
 def list_users() -> tuple[Response, int]:
     """Every user."""
     users = get_session().scalars(select(User).order_by(User.id))
@@ -26,14 +93,20 @@ def list_users() -> tuple[Response, int]:
 
 
 @bp.post("/users")
+@documented(
+    body={
+        "type": "object",
+        "properties": {"username": _STR, "password": _PASSWORD, "role": _ROLE},
+        "required": ["username", "password"],
+    },
+    status=201,
+)
 def add_user() -> tuple[Response, int]:
-    """``{username, password, role}`` → the new user (201)."""
+    """``{username, password, role?}`` → the new user (201); the role defaults to viewer."""
     body = json_body()
     username = field_str(body, "username") or ""
-    password = field_str(body, "password") or ""
+    password = check_password(field_str(body, "password") or "")
     role = field_str(body, "role", required=False) or "viewer"
-    if len(password) < 8:
-        raise ApiError(400, "bad_request", "password must be at least 8 characters", {"field": "password"})
     session = get_session()
     user = create_user(session, username, password, role)
     audit(session, "user_create", user=_me().username, target=username, role=role)
@@ -41,7 +114,89 @@ def add_user() -> tuple[Response, int]:
     return ok(user.to_dict(), 201)
 
 
+@bp.get("/users/<int:user_id>")
+@documented()
+def get_user(user_id: int) -> tuple[Response, int]:
+    """One user."""
+    return ok(_get_user(get_session(), user_id).to_dict())
+
+
+def _changes(body: dict[str, Any]) -> dict[str, Any]:
+    """The checked ``{role?, password?, disabled?}`` of a PATCH body; 400 naming a bad or unknown field."""
+    unknown = sorted(set(body) - USER_CHANGES)
+    if unknown:
+        raise ApiError(400, "bad_request", f"unknown field '{unknown[0]}'", {"field": unknown[0]})
+    if not body:
+        raise ApiError(400, "bad_request", "send at least one of 'role', 'password', 'disabled'")
+    changes: dict[str, Any] = {}
+    if "role" in body:
+        role = field_str(body, "role") or ""
+        if role not in ROLES:
+            raise ApiError(400, "bad_request", f"'role' must be one of {', '.join(ROLES)}", {"field": "role"})
+        changes["role"] = role
+    if "password" in body:
+        changes["password"] = check_password(field_str(body, "password") or "")
+    if "disabled" in body:
+        if not isinstance(body["disabled"], bool):
+            raise ApiError(400, "bad_request", "'disabled' must be true or false", {"field": "disabled"})
+        changes["disabled"] = body["disabled"]
+    return changes
+
+
+@bp.patch("/users/<int:user_id>")
+@documented(
+    body={
+        "type": "object",
+        "properties": {"role": _ROLE, "password": _PASSWORD, "disabled": {"type": "boolean"}},
+        "required": [],
+        "additionalProperties": False,
+        "minProperties": 1,
+    }
+)
+def patch_user(user_id: int) -> tuple[Response, int]:
+    """Change a user: JSON ``{role?, password?, disabled?}``; 409 when no enabled admin would be left."""
+    changes = _changes(json_body())
+    session = get_session()
+    user = _get_user(session, user_id)
+    if changes.get("role", "admin") != "admin" or changes.get("disabled"):
+        _keep_an_admin(session, user)
+    details: dict[str, Any] = {}
+    if "role" in changes and changes["role"] != user.role:
+        details["role"] = {"from": user.role, "to": changes["role"]}
+        user.role = changes["role"]
+    if "disabled" in changes and changes["disabled"] != user.disabled:
+        details["disabled"] = changes["disabled"]
+        user.disabled = changes["disabled"]
+        if user.disabled:
+            revoke_refresh_tokens(session, user.id)
+            _revoke_access_tokens(session, user.id)
+    if "password" in changes:
+        details["password_changed"] = True
+        user.password_hash = hash_password(changes["password"])
+        revoke_refresh_tokens(session, user.id)
+    audit(session, "user_update", user=_me().username, target=user.username, **details)
+    session.commit()
+    return ok(user.to_dict())
+
+
+@bp.delete("/users/<int:user_id>")
+@documented()
+def delete_user(user_id: int) -> tuple[Response, int]:
+    """Delete a user and their tokens; 409 when they are the last enabled admin."""
+    session = get_session()
+    user = _get_user(session, user_id)
+    _keep_an_admin(session, user)
+    gone = user.to_dict()
+    session.execute(delete(RefreshToken).where(RefreshToken.user_id == user.id))
+    session.execute(delete(AccessToken).where(AccessToken.user_id == user.id))
+    session.delete(user)
+    audit(session, "user_delete", user=_me().username, target=gone["username"], role=gone["role"])
+    session.commit()
+    return ok(gone)
+
+
 @bp.get("/tokens")
+@documented()
 def list_tokens() -> tuple[Response, int]:
     """The caller's personal access tokens (without the tokens themselves)."""
     rows = get_session().scalars(
@@ -51,6 +206,18 @@ def list_tokens() -> tuple[Response, int]:
 
 
 @bp.post("/tokens")
+@documented(
+    body={
+        "type": "object",
+        "properties": {
+            "name": _STR,
+            "scopes": {"type": "array", "items": {"enum": ["read", "write"]}, "minItems": 1},
+            "expires_at": {"type": ["string", "integer"], "description": "ISO-8601 time or days from now"},
+        },
+        "required": ["name"],
+    },
+    status=201,
+)
 def add_token() -> tuple[Response, int]:
     """``{name, scopes?, expires_at?}`` → the token object plus ``token``, shown only this once (201)."""
     body = json_body()
@@ -67,11 +234,12 @@ def add_token() -> tuple[Response, int]:
 
 
 @bp.delete("/tokens/<int:token_id>")
+@documented()
 def revoke_token(token_id: int) -> tuple[Response, int]:
     """Revoke one of the caller's tokens (admins may revoke anyone's)."""
     session = get_session()
     user = _me()
-    row = session.get(AccessToken, token_id)
+    row = session.get(AccessToken, token_id) if token_id <= MAX_ID else None
     if row is None or (row.user_id != user.id and user.role != "admin"):
         raise ApiError(404, "not_found", f"no token {token_id}")
     row.revoked_at = row.revoked_at or utcnow()

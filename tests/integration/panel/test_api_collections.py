@@ -208,3 +208,27 @@ def test_system_config_round_trip(client: FlaskClient, repo: ConfigRepo) -> None
         client.put("/api/system/config", json={"content": content + "\n", "base": got["commit"]}), 409
     )
     assert stale["code"] == "conflict"
+
+
+def test_a_key_added_after_a_commented_last_key_stays_in_its_collection(
+    client: FlaskClient, repo: ConfigRepo
+) -> None:
+    definition = data(client.get(url(MOVIES, "Modern Action Hits")))["definition"]
+    definition["visible_home"] = True
+    data(client.put(url(MOVIES, "Modern Action Hits"), json={"definition": definition, "base": repo.head()}))
+    last = "    schedule: daily                   # the default, written out: runs on every run\n"
+    assert movies(repo) == MOVIES_TEXT.replace(last, last + "    visible_home: true\n")
+
+
+def test_deleting_every_collection_of_a_file_leaves_an_empty_mapping(
+    client: FlaskClient, repo: ConfigRepo
+) -> None:
+    tv = "collections/tv.yml"
+    names = [i["name"] for i in data(client.get("/api/collections"))["items"] if i["file"] == tv]
+    assert len(names) == 4
+    for name in names:
+        data(client.delete(url(tv, name) + f"?base={repo.head()}"))
+    before = (REPO_ROOT / "config-repo" / tv).read_text(encoding="utf-8")
+    after = before[: before.index("collections:\n")] + "collections: {}\n"
+    assert repo.read_file(tv)[0].decode("utf-8") == after
+    assert not [i for i in data(client.get("/api/collections"))["items"] if i["file"] == tv]

@@ -218,19 +218,23 @@ def test_stale_base_on_another_file_is_applied(client: FlaskClient, repo: Config
 
 
 def test_delete(client: FlaskClient, repo: ConfigRepo) -> None:
+    spare = "collections/spare.yml"  # config.yml does not reference it, so it may go
+    envelope(put(client, spare, "collections: {}\n", repo.head()), 200)
     base = repo.head()
-    assert error_code(client.delete("/api/files/collections/tv.yml"), 400) == "bad_request"
-    data = envelope(client.delete(f"/api/files/collections/tv.yml?base={base}"), 200)["data"]
-    assert data["message"] == "Delete collections/tv.yml" and data["files"] == ["collections/tv.yml"]
-    assert error_code(client.get("/api/files/collections/tv.yml"), 404) == "not_found"
-    assert error_code(client.delete(f"/api/files/collections/tv.yml?base={repo.head()}"), 404) == "not_found"
+    assert error_code(client.delete(f"/api/files/{spare}"), 400) == "bad_request"
+    data = envelope(client.delete(f"/api/files/{spare}?base={base}"), 200)["data"]
+    assert data["message"] == f"Delete {spare}" and data["files"] == [spare]
+    assert error_code(client.get(f"/api/files/{spare}"), 404) == "not_found"
+    assert error_code(client.delete(f"/api/files/{spare}?base={repo.head()}"), 404) == "not_found"
 
 
 def test_delete_conflict(client: FlaskClient, repo: ConfigRepo) -> None:
+    spare = "collections/spare.yml"
+    envelope(put(client, spare, "collections: {}\n", repo.head()), 200)
     base = repo.head()
-    edited = repo.read_file(MOVIES)[0].decode() + "# edit\n"
-    envelope(put(client, MOVIES, edited, base), 200)
-    details = envelope(client.delete(f"/api/files/{MOVIES}?base={base}"), 409)["error"]["details"]
+    edited = "collections: {}\n# edit\n"
+    envelope(put(client, spare, edited, base), 200)
+    details = envelope(client.delete(f"/api/files/{spare}?base={base}"), 409)["error"]["details"]
     assert details["theirs"] == edited and details["yours"] is None
 
 

@@ -1,5 +1,6 @@
 """Auth: login, refresh rotation, logout, expiry, personal access tokens, roles, lockout, the CLI, and a
-sweep over every `/api` route (401 without a token, 403 for a viewer on writes)."""
+sweep over every `/api` route (401 without a token, 403 for a viewer on writes, 403 for an editor on
+admin-only routes)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ PUBLIC = {("POST", "/api/auth/login"), ("POST", "/api/auth/refresh"), ("GET", "/
 PUBLIC |= {("GET", "/api/openapi.json"), ("GET", "/api/docs")}  # the API description
 # Every signed-in user manages their own session and personal access tokens.
 SELF_SERVICE = ("/api/auth/", "/api/tokens")
+ADMIN_ONLY = ("/api/users", "/api/secrets", "/api/audit")
 MOVIES = "collections/movies.yml"
 
 
@@ -146,13 +148,20 @@ def test_create_admin_cli(app: Flask, anon: FlaskClient) -> None:
     assert runner.invoke(args=["create-admin", "boss", "--password", "boss-password"]).exit_code != 0
 
 
+def sweep_url(rule: str) -> str:
+    """A concrete URL for a rule: a number for ``int`` parameters, a word for the others."""
+    return re.sub(r"<(\w+):\w+>|<\w+>", lambda m: "1" if m[1] == "int" else "dummy", rule)
+
+
 def test_route_sweep(app: Flask, client_as: Callable[[str], FlaskClient], anon: FlaskClient) -> None:
-    viewer = client_as("viewer")
-    checked = 0
+    """Without a token every non-public route is 401; a viewer gets 403 on writes (except self-service)
+    and an editor 403 on every admin-only route, whatever the method."""
+    viewer, editor = client_as("viewer"), client_as("editor")
+    checked, admin_checked = 0, 0
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):
             continue
-        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "1" if m[1] == "token_id" else "dummy", rule.rule)
+        path = sweep_url(rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             if (method, rule.rule) in PUBLIC:
                 continue
@@ -160,6 +169,15 @@ def test_route_sweep(app: Flask, client_as: Callable[[str], FlaskClient], anon: 
             checked += 1
             if method != "GET" and not rule.rule.startswith(SELF_SERVICE):
                 error(viewer.open(path, method=method, json={}), 403, "forbidden")
-            if rule.rule.startswith("/api/users"):
-                error(viewer.open(path, method=method, json={}), 403, "forbidden")
-    assert checked >= 20
+            if rule.rule.startswith(ADMIN_ONLY):
+                for user in (viewer, editor):
+                    err = error(user.open(path, method=method, json={}), 403, "forbidden")
+                    assert err["details"] == {"required_role": "admin"}, (method, rule.rule)
+                admin_checked += 1
+    assert checked >= 30 and admin_checked >= 6
+
+
+def test_sweep_urls_reach_the_views() -> None:
+    assert sweep_url("/api/users/<int:user_id>") == "/api/users/1"
+    assert sweep_url("/api/files/<anypath:path>") == "/api/files/dummy"
+    assert sweep_url("/api/history/<sha>/revert") == "/api/history/dummy/revert"

@@ -1,0 +1,214 @@
+"""What ``/api/collections`` and ``/api/overlays`` share: entries of a top-level YAML section across files.
+
+An entry is identified by ``<file>::<name>`` (URL-encoded in the path). Every write reads the file at
+the client's ``base``, edits only that entry's lines (see ``panel.yaml_edit``), validates the new file
+like the files API and commits it by compare-and-swap: a stale ``base`` for that file answers 409.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, request
+from ruamel.yaml.error import YAMLError
+
+from panel.api.common import YAML_SUFFIXES, check_changes, get_repo
+from panel.api.envelope import ApiError, field_str, json_body, ok
+from panel.api.files import REV, write_changes
+from panel.openapi import query_param
+from panel.repo import NotFoundError, check_path
+from panel.yaml_edit import delete_entry, list_entries, load_rt, set_entry
+
+Describe = Callable[[str, Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A top-level section (``collections``), its noun in messages, and extra item fields by
+    ``describe(name, definition)``."""
+
+    key: str
+    noun: str
+    describe: Describe | None = None
+
+
+_STR: dict[str, Any] = {"type": "string"}
+_DEFINITION: dict[str, Any] = {
+    "type": "object",
+    "description": "The definition as JSON (give this or `yaml`)",
+}
+_YAML: dict[str, Any] = {
+    "type": "string",
+    "description": "The definition as YAML text, comments kept (or `definition`)",
+}
+_BASE = {"type": "string", "description": "The commit the edit is based on (compare-and-swap)"}
+_MESSAGE = {"type": "string", "description": "Commit message (a default names the entry and file)"}
+READ_QUERY = {"rev": REV}
+DELETE_QUERY = {
+    "base": query_param("The commit the deletion is based on (compare-and-swap)", required=True),
+    "message": query_param("Commit message (a default names the entry and file)"),
+}
+PUT_BODY: dict[str, Any] = {
+    "type": "object",
+    "properties": {"definition": _DEFINITION, "yaml": _YAML, "base": _BASE, "message": _MESSAGE},
+    "required": ["base"],
+}
+POST_BODY: dict[str, Any] = {
+    "type": "object",
+    "properties": {"file": _STR, "name": _STR, **PUT_BODY["properties"]},
+    "required": ["file", "name", "base"],
+}
+
+
+def split_id(section: Section, ident: str) -> tuple[str, str]:
+    """``(file, name)`` of a ``file::name`` id; 400 when it is malformed."""
+    path, sep, name = ident.partition("::")
+    if not sep or not name:
+        raise ApiError(400, "bad_request", f"bad {section.noun} id {ident!r}: expected '<file>::<name>'")
+    check_file(path)
+    return path, name
+
+
+def check_file(path: str) -> None:
+    """400 unless ``path`` is a safe repository path of a YAML file."""
+    check_path(path)
+    if not path.lower().endswith(YAML_SUFFIXES):
+        raise ApiError(400, "bad_request", f"{path!r} is not a YAML file", {"path": path})
+
+
+def read_text(path: str, rev: str) -> tuple[str | None, str | None]:
+    """Text and blob of ``path`` at ``rev``; ``(None, None)`` when the file does not exist there."""
+    try:
+        data, blob = get_repo().read_file(path, rev)
+    except NotFoundError:
+        return None, None
+    return data.decode("utf-8", "replace"), blob
+
+
+def items(section: Section, text: str, path: str) -> list[dict[str, Any]]:
+    """The entries of one file; a file that does not parse has none (the files API shows why)."""
+    try:
+        found = list_entries(text, path, section.key)
+    except (YAMLError, ValueError):
+        return []
+    if section.describe is not None:
+        found = [{**item, **section.describe(item["name"], item["definition"])} for item in found]
+    return found
+
+
+def list_all(section: Section) -> tuple[Response, int]:
+    """Every entry in every YAML file with the top-level section, at ``?rev=`` (default main)."""
+    repo = get_repo()
+    sha = repo.resolve(request.args.get("rev") or "main")
+    has_section = re.compile(rf"^{re.escape(section.key)}\s*:", re.M)
+    found: list[dict[str, Any]] = []
+    for entry in repo.list_tree(sha):
+        path = str(entry["path"])
+        if not path.lower().endswith(YAML_SUFFIXES):
+            continue
+        text, _blob = read_text(path, sha)
+        if text and has_section.search(text):
+            found.extend(items(section, text, path))
+    return ok({"commit": sha, "items": found, "next_cursor": None})
+
+
+def _find(section: Section, path: str, name: str, rev: str) -> tuple[dict[str, Any], str, str]:
+    """The item, the file's text and blob at ``rev``; 404 when there is none."""
+    text, blob = read_text(path, rev)
+    for item in items(section, text, path) if text is not None else []:
+        if item["name"] == name:
+            return item, text or "", blob or ""
+    raise ApiError(404, "not_found", f"no {section.noun} {name!r} in {path}", {"file": path, "name": name})
+
+
+def get_one(section: Section, ident: str) -> tuple[Response, int]:
+    """One entry ``{id, file, name, line, definition, yaml, blob, commit}`` at ``?rev=``."""
+    path, name = split_id(section, ident)
+    sha = get_repo().resolve(request.args.get("rev") or "main")
+    item, _text, blob = _find(section, path, name, sha)
+    return ok({**item, "blob": blob, "commit": sha})
+
+
+def _yaml_mapping(source: str) -> str:
+    """``source`` when it is YAML text of a mapping; 400 naming the field (and line:col) otherwise."""
+    try:
+        value = load_rt(source)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        place = {"line": mark.line + 1, "column": mark.column + 1} if mark is not None else {}
+        where = f" at {place['line']}:{place['column']}" if place else ""
+        raise ApiError(
+            400, "bad_request", f"'yaml' is not valid YAML{where}", {"field": "yaml", **place}
+        ) from exc
+    if not isinstance(value, Mapping):
+        raise ApiError(400, "bad_request", "'yaml' must be the YAML text of a mapping", {"field": "yaml"})
+    return source
+
+
+def _definition(body: dict[str, Any]) -> dict[str, Any] | str:
+    """The new definition: ``definition`` (a JSON object) or ``yaml`` (YAML text of a mapping)."""
+    if body.get("yaml") is not None:
+        return _yaml_mapping(field_str(body, "yaml") or "")
+    definition = body.get("definition")
+    if not isinstance(definition, dict):
+        raise ApiError(400, "bad_request", "'definition' (an object) or 'yaml' (text) is required")
+    return definition
+
+
+def _edited(section: Section, text: str, name: str, definition: dict[str, Any] | str) -> str:
+    """``text`` with entry ``name`` set; 400 when the file cannot be edited."""
+    try:
+        return set_entry(text, section.key, name, definition)
+    except (YAMLError, ValueError) as exc:
+        raise ApiError(400, "bad_request", f"cannot edit the YAML: {exc}") from exc
+
+
+def _commit(path: str, text: str, base: str, message: str) -> tuple[Response, int]:
+    """Validate the new file content and commit it on ``base`` like ``PUT /api/files``."""
+    changes: dict[str, bytes | None] = {path: text.encode("utf-8")}
+    check_changes(changes)
+    return write_changes(get_repo(), changes, base, message, path, text)
+
+
+def put_one(section: Section, ident: str) -> tuple[Response, int]:
+    """Update (or create) an entry: JSON ``{definition | yaml, base, message?}``."""
+    path, name = split_id(section, ident)
+    body = json_body()
+    base = field_str(body, "base") or ""
+    definition = _definition(body)
+    default = f"Update {section.noun} {name} in {path}"
+    message = field_str(body, "message", required=False) or default
+    text, _blob = read_text(path, get_repo().resolve(base))
+    return _commit(path, _edited(section, text or "", name, definition), base, message)
+
+
+def create_one(section: Section) -> tuple[Response, int]:
+    """Create an entry: JSON ``{file, name, definition | yaml, base, message?}``; 409 if it exists."""
+    body = json_body()
+    path, name = field_str(body, "file") or "", field_str(body, "name") or ""
+    check_file(path)
+    if not name.strip():
+        raise ApiError(400, "bad_request", "'name' must not be empty", {"field": "name"})
+    base = field_str(body, "base") or ""
+    definition = _definition(body)
+    message = field_str(body, "message", required=False) or f"Add {section.noun} {name} to {path}"
+    text, _blob = read_text(path, get_repo().resolve(base))
+    if text is not None and any(i["name"] == name for i in items(section, text, path)):
+        ident = f"{path}::{name}"
+        raise ApiError(409, "conflict", f"{section.noun} {name!r} already exists in {path}", {"id": ident})
+    response, _status = _commit(path, _edited(section, text or "", name, definition), base, message)
+    return response, 201
+
+
+def delete_one(section: Section, ident: str) -> tuple[Response, int]:
+    """Delete an entry as a new commit on ``?base=``."""
+    path, name = split_id(section, ident)
+    base = request.args.get("base")
+    if not base:
+        raise ApiError(400, "bad_request", "'base' (the commit the deletion is based on) is required")
+    message = request.args.get("message") or f"Delete {section.noun} {name} from {path}"
+    _item, text, _blob = _find(section, path, name, get_repo().resolve(base))
+    return _commit(path, delete_entry(text, section.key, name), base, message)

@@ -391,7 +391,8 @@ class ConfigRepo:
         ``main`` moves only if it still points at the commit it was read at. If it moved since
         ``base``, paths changed on both sides raise :class:`ConflictError`; otherwise the same edit is
         applied on top of the new head. A write that changes nothing raises :class:`NoChangeError`.
-        ``check`` (if given) sees ``changes`` before anything is committed and may raise to refuse them.
+        ``check`` (if given) sees ``changes`` and the head they are about to land on, before each attempt
+        to move ``main`` onto a new head, and may raise to refuse them: what lands is what was checked.
         """
         renames = dict(renames or {})
         for p in [*changes, *renames, *renames.values()]:
@@ -403,12 +404,13 @@ class ConfigRepo:
         touched = apply_changes(on_base, blobs, renames)
         if on_base == before:
             raise NoChangeError("the edit does not change anything")
-        if check is not None:
-            check(changes)
-        head = base_sha
+        head, checked = base_sha, ""
         for attempt in range(MAX_ATTEMPTS):
             head = self.head()
             entries = on_base if head == base_sha else self._rebase(base_sha, head, blobs, renames, touched)
+            if check is not None and head != checked:
+                check(changes, head)
+                checked = head
             new = self._commit_tree(
                 self._make_tree(entries), [head], author, message or default_message(touched)
             )

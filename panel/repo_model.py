@@ -11,7 +11,8 @@ from typing import Any
 
 FILE_MODE, EXEC_MODE = "100644", "100755"
 Entries = dict[str, tuple[str, str]]  # path -> (mode, object sha)
-Check = Callable[[Mapping[str, bytes | None]], None]  # sees an edit's new contents; raises to refuse it
+# Sees an edit's new contents and the head it is about to land on; raises to refuse it.
+Check = Callable[[Mapping[str, bytes | None], str], None]
 
 
 class RepoError(Exception):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -36,6 +37,7 @@ __all__ = ["Finding", "entropy", "scan_files", "scan_text"]
 Path = list[str | int]
 
 _STR_TAG = "tag:yaml.org,2002:str"
+MIN_KNOWN_VALUE = 8
 SERVICES = frozenset(
     [
         "plex",
@@ -122,6 +124,23 @@ def scan_files(files: dict[str, str]) -> list[Finding]:
         if name.lower().endswith((".yml", ".yaml")):
             findings.extend(scan_text(text, name))
     return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.kind))
+
+
+def scan_values(files: Mapping[str, str], values: Mapping[str, str]) -> list[Finding]:
+    """Where the value of a stored secret (name -> value) is written literally; values shorter than
+    ``MIN_KNOWN_VALUE`` characters are ignored, as they match ordinary words."""
+    findings: list[Finding] = []
+    for source, text in files.items():
+        for name, value in values.items():
+            value = value.strip()
+            start = text.find(value) if len(value) >= MIN_KNOWN_VALUE else -1
+            while start >= 0:
+                line = text.count("\n", 0, start) + 1
+                column = start - text.rfind("\n", 0, start)
+                message = f"the value of the stored secret {name!r} is written here; use <<{name}>> instead"
+                findings.append(Finding(source, line, column, "", "", "stored_secret", message))
+                start = text.find(value, start + len(value))
+    return findings
 
 
 def scan_text(text: str, source: str) -> list[Finding]:

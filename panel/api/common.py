@@ -5,21 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from cryptography.fernet import Fernet
 from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
-from modules.validate import validate_text
 from panel.api.envelope import ApiError
+from panel.db import Secret, get_session
 from panel.repo import Author, Commit, ConfigRepo
-from panel.secret_scan import scan_files
+from panel.secret_scan import scan_files, scan_values
+from panel.secrets import all_secrets, decrypt, fernet_for, load_secrets_key, readable
 from panel.settings import Settings
-
-YAML_SUFFIXES = (".yml", ".yaml")
-KIND_BY_FOLDER = {
-    "collections": "collection",
-    "overlays": "overlay",
-    "playlists": "playlist",
-    "metadata": "metadata",
-}
+from panel.tree_check import YAML_SUFFIXES, Reader, apply_edit, blocking, tree_problems
 
 
 def get_settings() -> Settings:
@@ -56,61 +53,93 @@ def commit_dict(commit: Commit) -> dict[str, Any]:
     }
 
 
-def kind_for(path: str) -> str | None:
-    """The file kind a path implies (config.yml, collections/...), or None to detect it from the keys."""
-    if path == "config.yml":
-        return "config"
-    folder = path.split("/", 1)[0] if "/" in path else ""
-    return KIND_BY_FOLDER.get(folder)
+def check_changes(
+    changes: Mapping[str, bytes | None], renames: Mapping[str, str] | None = None, base: str | None = None
+) -> None:
+    """Refuse an edit that leaves the tree with new errors (422 ``validation_failed``) or that writes a
+    literal secret (422 ``secret_detected``); see :func:`check_tree`."""
+    check_tree(changes, renames, base)
+    _refuse_secrets(changes)
 
 
-def check_changes(changes: Mapping[str, bytes | None]) -> None:
-    """Refuse an edit whose new YAML files have error-severity problems (422 ``validation_failed``).
+def check_landing(changes: Mapping[str, bytes | None], head: str) -> None:
+    """The ``check`` of ``ConfigRepo.write``: the tree check again on the head the edit lands on, so an
+    edit that only conflicts with one committed meanwhile (a template removed, say) is still refused."""
+    check_tree(changes, base=head)
 
-    Every problem (warnings too) is returned in ``details.problems``.
+
+def check_tree(
+    changes: Mapping[str, bytes | None], renames: Mapping[str, str] | None = None, base: str | None = None
+) -> None:
+    """Refuse an edit that leaves the tree with errors it did not have (422 ``validation_failed``).
+
+    The edit is applied to ``base`` (default ``main``, where it will land) and the whole resulting tree
+    is validated; every problem of it (warnings too) is returned in ``details.problems``, the new
+    errors that refuse it in ``details.blocking``.
     """
-    problems: list[dict[str, Any]] = []
-    for path, data in sorted(changes.items()):
-        if data is None or not path.lower().endswith(YAML_SUFFIXES):
-            continue
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            problems.append(_problem(path, "encoding", f"the file is not UTF-8 text: {exc.reason}"))
-            continue
-        problems.extend(p.to_dict() for p in validate_text(text, path, kind_for(path)))
-    errors = [p for p in problems if p["severity"] == "error"]
-    if not errors:
-        _refuse_secrets(changes)
-    if errors:
-        first = errors[0]
+    repo = get_repo()
+    before = {str(i["path"]): str(i["blob"]) for i in repo.list_tree(repo.resolve(base or "main"))}
+    read = _reader(repo)
+    after, read_after = apply_edit(before, read, changes, renames)
+    secrets = secret_names()
+    problems = tree_problems(after, read_after, secrets)
+    new = blocking(tree_problems(before, read, secrets), problems)
+    if new:
+        first = new[0]
         place = ":".join(str(first[k]) for k in ("file", "line", "column") if first[k] is not None)
-        message = f"{len(errors)} error(s); first at {place}: {first['message']}"
-        raise ApiError(422, "validation_failed", message, {"problems": problems})
+        message = f"{len(new)} error(s); first at {place}: {first['message']}"
+        raise ApiError(422, "validation_failed", message, {"problems": problems, "blocking": new})
+
+
+def secret_names() -> list[str] | None:
+    """Names in the secret store, or None when it is empty or cannot be read."""
+    try:
+        with get_session().get_bind().engine.connect() as conn:
+            names = list(conn.scalars(select(Secret.name)))
+    except SQLAlchemyError:
+        return None
+    return names or None
+
+
+def secrets_fernet() -> Fernet:
+    """The app's secret store cipher, built on first use (which generates the key file when no key is set)."""
+    extensions = current_app.extensions
+    if "kometa_secrets_fernet" not in extensions:
+        extensions["kometa_secrets_fernet"] = fernet_for(load_secrets_key(get_settings()))
+    fernet: Fernet = extensions["kometa_secrets_fernet"]
+    return fernet
+
+
+def stored_secret_values() -> dict[str, str]:
+    """Name -> value of every stored secret the key opens (an unreadable table gives none)."""
+    try:
+        rows = all_secrets(get_session())
+    except SQLAlchemyError:
+        return {}
+    if not rows:
+        return {}
+    fernet = secrets_fernet()
+    return {row.name: decrypt(fernet, row) for row in rows if readable(fernet, row)}
+
+
+def _reader(repo: ConfigRepo) -> Reader:
+    odb = repo.repo.odb
+    return lambda sha: bytes(odb.stream(bytes.fromhex(sha)).read())
 
 
 def _refuse_secrets(changes: Mapping[str, bytes | None]) -> None:
-    """Secrets never enter git: a token or key written literally refuses the commit (422 ``secret_detected``)."""
+    """Secrets never enter git: a token or key, or the value of a stored secret, written literally refuses the
+    commit (422 ``secret_detected``)."""
     texts = {
         path: data.decode("utf-8", errors="replace")
         for path, data in changes.items()
         if data is not None and path.lower().endswith(YAML_SUFFIXES)
     }
-    findings = scan_files(texts)
+    findings = sorted(
+        scan_files(texts) + scan_values(texts, stored_secret_values()),
+        key=lambda f: (f.file, f.line, f.column, f.kind),
+    )
     if findings:
         first = findings[0]
         message = f"{len(findings)} secret(s) found; first at {first.file}:{first.line}:{first.column}: {first.message}"
         raise ApiError(422, "secret_detected", message, {"findings": [f.to_dict() for f in findings]})
-
-
-def _problem(path: str, code: str, message: str) -> dict[str, Any]:
-    return {
-        "file": path,
-        "line": None,
-        "column": None,
-        "pointer": "",
-        "severity": "error",
-        "code": code,
-        "message": message,
-        "hint": None,
-    }

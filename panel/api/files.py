@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from panel.api.common import check_changes, commit_dict, get_author, get_repo
+from panel.api.common import check_changes, check_landing, commit_dict, get_author, get_repo
 from panel.api.envelope import ApiError, field_str, json_body, ok
 from panel.auth import current_user
 from panel.db import audit, get_session
@@ -118,7 +118,7 @@ def write_changes(
 ) -> tuple[Response, int]:
     """Commit ``changes``; 409 with both versions on a conflict, 200 ``unchanged`` for a no-op."""
     try:
-        commit = repo.write(changes, base, get_author(), message)
+        commit = repo.write(changes, base, get_author(), message, check=check_landing)
     except ConflictError as exc:
         raise ApiError(
             409,

@@ -7,6 +7,8 @@ head commit and ``unchanged: true``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Blueprint, Response, request
 
 from panel.api.common import check_changes, commit_dict, get_author, get_repo
@@ -74,6 +76,11 @@ def get_diff() -> tuple[Response, int]:
     return ok(get_repo().diff(start, request.args.get("to") or "main", request.args.get("path") or None))
 
 
+def _check_all(changes: Mapping[str, bytes | None], head: str) -> None:
+    """Revert and restore write what git had, so they get the whole check (secrets too) on the landing head."""
+    check_changes(changes, base=head)
+
+
 @bp.post("/history/<sha>/revert")
 @documented(body={"type": "object", "properties": {"message": _STR}, "required": []})
 def revert(sha: str) -> tuple[Response, int]:
@@ -82,7 +89,7 @@ def revert(sha: str) -> tuple[Response, int]:
     message = field_str(body, "message", required=False)
     repo = get_repo()
     try:
-        commit = repo.revert(sha, get_author(), message, check=check_changes)
+        commit = repo.revert(sha, get_author(), message, check=_check_all)
     except NoChangeError:
         return _unchanged()
     audit_commit(commit, "revert")
@@ -107,7 +114,7 @@ def restore(sha: str) -> tuple[Response, int]:
     message = field_str(body, "message", required=False)
     repo = get_repo()
     try:
-        commit = repo.restore(sha, get_author(), path or None, message, check=check_changes)
+        commit = repo.restore(sha, get_author(), path or None, message, check=_check_all)
     except NoChangeError:
         return _unchanged()
     audit_commit(commit, "restore")

@@ -6,12 +6,11 @@ current key can decrypt them, and where config.yml on ``main`` uses them.
 
 from __future__ import annotations
 
-from cryptography.fernet import Fernet
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from panel.api.common import get_repo, get_settings
+from panel.api.common import get_repo, secrets_fernet
 from panel.api.envelope import ApiError, field_str, json_body, ok
 from panel.auth import current_user
 from panel.db import Secret, audit, get_session, utcnow
@@ -22,8 +21,6 @@ from panel.secrets import (
     all_secrets,
     check_value,
     encrypt,
-    fernet_for,
-    load_secrets_key,
     normalize_name,
     placeholder_uses,
     readable,
@@ -38,15 +35,6 @@ _VALUE_BODY = {
     },
     "required": ["value"],
 }
-
-
-def _fernet() -> Fernet:
-    """The app's Fernet, built on first use (which generates the key file when no key is configured)."""
-    extensions = current_app.extensions
-    if "kometa_secrets_fernet" not in extensions:
-        extensions["kometa_secrets_fernet"] = fernet_for(load_secrets_key(get_settings()))
-    fernet: Fernet = extensions["kometa_secrets_fernet"]
-    return fernet
 
 
 def _name(raw: str) -> str:
@@ -68,7 +56,7 @@ def _uses() -> list[Use]:
 
 def _item(row: Secret, uses: list[Use]) -> dict[str, object]:
     places = [use.place() for use in uses if use.name == row.name]
-    return {**row.to_dict(), "readable": readable(_fernet(), row), "used_in": places}
+    return {**row.to_dict(), "readable": readable(secrets_fernet(), row), "used_in": places}
 
 
 def _username() -> str:
@@ -111,7 +99,7 @@ def put_secret(name: str) -> tuple[Response, int]:
     session = get_session()
     row = session.scalar(select(Secret).where(Secret.name == name))
     by = _username()
-    ciphertext = encrypt(_fernet(), value)
+    ciphertext = encrypt(secrets_fernet(), value)
     if row is None:
         row = Secret(name=name, value=ciphertext, updated_by=by)
         session.add(row)

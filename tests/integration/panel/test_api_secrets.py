@@ -293,3 +293,20 @@ def test_placeholders_are_case_insensitive_for_the_engine_too(
     assert loaded.webhooks.error == ["http://127.0.0.1:9/h"]
     with pytest.raises(ConfigError, match="KOMETA_ALERTS_URL is not set"):
         load_config(config, engine_secrets({k: v for k, v in env.items() if k != "KOMETA_ALERTS_URL"}))
+
+
+def test_a_stored_value_written_literally_into_a_file_is_refused_where_it_is(
+    client: FlaskClient, repo: ConfigRepo
+) -> None:
+    """Even where no rule would spot it (a comment, an innocent key), a stored secret's value never enters git."""
+    data(client.put("/api/secrets/plex_token", json={"value": TOKEN}), 201)
+    content = f"collections:\n  Keep:\n    # old token {TOKEN}\n    plex_all: true\n"
+    head = repo.head()
+    resp = client.put("/api/files/collections/new.yml", json={"content": content, "base": head})
+    body = resp.get_json()
+    assert resp.status_code == 422 and body["error"]["code"] == "secret_detected", body
+    (finding,) = body["error"]["details"]["findings"]
+    assert (finding["file"], finding["line"], finding["column"]) == ("collections/new.yml", 3, 17)
+    assert finding["kind"] == "stored_secret" and "<<plex_token>>" in finding["message"]
+    assert TOKEN not in resp.get_data(as_text=True)
+    assert repo.head() == head

@@ -450,3 +450,28 @@ def test_trees_written_in_process_are_what_git_would_write(repo: ConfigRepo) -> 
     assert remade.strip() == git(repo, "rev-parse", f"{commit.sha}^{{tree}}").strip()
     assert commit.files == sorted(files)
     assert {p: repo.read_file(p)[0] for p in files} == files
+
+
+def test_check_sees_the_head_each_attempt_lands_on(repo: ConfigRepo) -> None:
+    """A commit landing while an edit is checked makes the edit re-checked on the new head before it lands."""
+    seen: list[str] = []
+
+    def check(changes: Any, head: str) -> None:
+        seen.append(head)
+        if len(seen) == 1:
+            repo.write({"other.yml": b"a: 1\n"}, head, ANN, "meanwhile")
+
+    base = repo.head()
+    commit = repo.write({"mine.yml": b"b: 2\n"}, base, BOB, "mine", check=check)
+    assert seen[0] == base and seen[1] == commit.parents[0] != base and len(seen) == 2
+    assert repo.read_file("other.yml")[0] == b"a: 1\n" and repo.read_file("mine.yml")[0] == b"b: 2\n"
+
+
+def test_a_refusing_check_leaves_main_where_it_was(repo: ConfigRepo) -> None:
+    def refuse(changes: Any, head: str) -> None:
+        raise ValueError(f"no edits on {head[:7]}")
+
+    head = repo.head()
+    with pytest.raises(ValueError, match=head[:7]):
+        repo.write({"mine.yml": b"b: 2\n"}, head, BOB, "mine", check=refuse)
+    assert repo.head() == head

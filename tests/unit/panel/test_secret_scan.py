@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from panel.secret_scan import Finding, entropy, scan_files, scan_text
+from panel.secret_scan import Finding, entropy, scan_files, scan_text, scan_values
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -317,3 +317,11 @@ def test_project_starter_config_and_defaults_have_no_findings() -> None:
     }
     assert len(files) >= 10
     assert scan_files(files) == []
+
+
+def test_stored_values_are_found_anywhere_short_ones_are_ignored() -> None:
+    text = "a: 1\nb: 'x sEcReT-vAlUe-42 y'\n# sEcReT-vAlUe-42 again\n"
+    found = scan_values({"f.yml": text}, {"tmdb_key": "sEcReT-vAlUe-42", "flag": "true"})
+    assert [(f.line, f.column, f.kind) for f in found] == [(2, 7, "stored_secret"), (3, 3, "stored_secret")]
+    assert all("<<tmdb_key>>" in f.message for f in found)
+    assert scan_values({"f.yml": "b: true true\n"}, {"flag": "true"}) == []

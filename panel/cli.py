@@ -1,4 +1,4 @@
-"""Flask CLI commands: ``flask --app panel create-admin USERNAME [--password ...]`` and the database
+"""Flask CLI commands: ``flask --app panel create-admin USERNAME [--password ...] [--first]`` and the database
 migrations, ``flask --app panel db upgrade|downgrade|current|history|stamp|revision``."""
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from alembic import command
 from alembic.util import CommandError
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from panel.api.common import get_settings
 from panel.auth import create_user
-from panel.db import audit, database_url, get_session
+from panel.db import User, audit, database_url, get_session
 from panel.errors import ApiError
 from panel.migrations import alembic_config, current_revisions, file_lock, script_directory
 
@@ -23,11 +24,19 @@ from panel.migrations import alembic_config, current_revisions, file_lock, scrip
 @click.command("create-admin")
 @click.argument("username")
 @click.option("--password", help="the password; without it you are asked (empty: one is generated)")
+@click.option(
+    "--first",
+    is_flag=True,
+    help="only when the panel has no user yet (else do nothing); generate the password unless given",
+)
 @with_appcontext
-def create_admin(username: str, password: str | None) -> None:
+def create_admin(username: str, password: str | None, first: bool) -> None:
     """Create an admin user (the first one, or another)."""
+    session = get_session()
+    if first and session.scalar(select(func.count()).select_from(User)):
+        return
     generated = False
-    if password is None:
+    if password is None and not first:
         password = click.prompt(
             "Password (empty to generate one)",
             default="",
@@ -39,7 +48,6 @@ def create_admin(username: str, password: str | None) -> None:
         password, generated = secrets.token_urlsafe(18), True
     if len(password) < 8:
         raise click.UsageError("the password must be at least 8 characters")
-    session = get_session()
     try:
         create_user(session, username, password, "admin")
     except ApiError as exc:

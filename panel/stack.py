@@ -6,12 +6,13 @@ Starts, in this order, and prints one line per service:
    persistence off and its files in ``DATA/redis``; skipped when ``KOMETA_PANEL_REDIS_URL`` is set;
 2. ``plexsim`` with the demo library on ``PLEXSIM_PORT`` (default 32400), its token kept in
    ``DATA/plexsim-token``; skipped when ``KOMETA_PANEL_PLEX_URL`` names a real Plex;
-3. the panel under gunicorn (``panel.wsgi:app`` with ``panel/gunicorn_conf.py``: gthread workers,
+3. on a panel with no user yet, the first admin, ``admin``, whose generated password is printed once;
+4. the panel under gunicorn (``panel.wsgi:app`` with ``panel/gunicorn_conf.py``: gthread workers,
    keep-alive) on ``KOMETA_PANEL_PORT`` (default 5000), pointed at both; ``KOMETA_PANEL_WORKERS`` and
    ``KOMETA_PANEL_THREADS`` size it (default: one worker per core, at least 2, with 4 threads each).
 
-Ctrl-C or SIGTERM stops everything in reverse order (exit 0); gunicorn's master stops its own workers. When a service dies, the others are stopped
-and the exit status is 1. Every child is started directly (never through a shell) in its own session, so
+Ctrl-C or SIGTERM stops everything in reverse order (exit 0); gunicorn's master stops its own workers.
+When a service dies, the others are stopped and the exit status is 1. Every child is started directly (never through a shell) in its own session, so
 its PID is the service's and a terminal's Ctrl-C reaches only this launcher, which stops them in order.
 """
 
@@ -42,6 +43,7 @@ START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 POLL_INTERVAL = 0.2
 TOKEN_FILE = "plexsim-token"
+FIRST_ADMIN = "admin"
 
 
 class StackError(Exception):
@@ -246,6 +248,31 @@ def start_panel(stack: Stack, port: int, panel_env: Mapping[str, str]) -> None:
     print(service.line(), flush=True)
 
 
+def create_first_admin(panel_env: Mapping[str, str]) -> None:
+    """On a panel with no user yet, create ``admin`` with a generated password and print it (once)."""
+    argv = [sys.executable, "-m", "flask", "--app", "panel", "create-admin", FIRST_ADMIN, "--first"]
+    try:
+        done = subprocess.run(
+            argv,
+            cwd=PROJECT_DIR,
+            env=dict(panel_env),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=START_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        raise StackError(f"creating the first admin took over {START_TIMEOUT:.0f}s") from None
+    if done.returncode != 0:
+        raise StackError(f"creating the first admin failed: {(done.stderr or done.stdout).strip()}")
+    password = next(
+        (line.split(": ", 1)[1] for line in done.stdout.splitlines() if line.startswith("password")), None
+    )
+    if password:
+        print(f"{'admin:':9}created user {FIRST_ADMIN!r} with password {password}", flush=True)
+        print(" " * 9 + "(shown this once; change it with POST /api/auth/password)", flush=True)
+
+
 def start_all(stack: Stack, env: Mapping[str, str]) -> None:
     """Start Redis, plexsim (unless a Plex is configured) and the panel, each once the previous is up."""
     data_dir = Path(env.get("KOMETA_PANEL_DATA_DIR") or "data").resolve()
@@ -265,6 +292,7 @@ def start_all(stack: Stack, env: Mapping[str, str]) -> None:
     else:
         url, token = start_plexsim(stack, data_dir, env)
         panel_env["KOMETA_PANEL_PLEX_URL"], panel_env["KOMETA_PANEL_PLEX_TOKEN"] = url, token
+    create_first_admin(panel_env)
     start_panel(stack, panel_port, panel_env)
 
 

@@ -148,6 +148,22 @@ def test_create_admin_cli(app: Flask, anon: FlaskClient) -> None:
     assert runner.invoke(args=["create-admin", "boss", "--password", "boss-password"]).exit_code != 0
 
 
+def test_create_admin_first_only_acts_on_a_panel_without_users(tmp_path: Any) -> None:
+    """What `make run` calls on every start: the first admin is made, and its password shown, once."""
+    from panel import create_app
+    from panel.settings import Settings
+
+    fresh = create_app(Settings(data_dir=tmp_path / "fresh"))
+    runner = fresh.test_cli_runner()
+    result = runner.invoke(args=["create-admin", "admin", "--first"])
+    assert result.exit_code == 0, result.output
+    password = re.search(r"password \(shown once\): (\S+)", result.output)
+    assert password and login(fresh.test_client(), "admin", password[1]).status_code == 200
+    again = runner.invoke(args=["create-admin", "admin", "--first"])
+    assert (again.exit_code, again.output) == (0, "")
+    assert runner.invoke(args=["create-admin", "other", "--first", "--password", "x" * 10]).output == ""
+
+
 def sweep_url(rule: str) -> str:
     """A concrete URL for a rule: a number for ``int`` parameters, a word for the others."""
     return re.sub(r"<(\w+):\w+>|<\w+>", lambda m: "1" if m[1] == "int" else "dummy", rule)

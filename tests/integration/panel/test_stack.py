@@ -1,5 +1,6 @@
-"""`python -m panel.stack` as a real subprocess: it starts redis-server, plexsim and the panel, answers
-`/api/system/status`, and stops every child (checked by PID in /proc) on Ctrl-C or when one of them dies.
+"""`python -m panel.stack` as a real subprocess: it starts redis-server, plexsim and the panel, prints the
+first admin's password once, answers `/api/system/status`, and stops every child (checked by PID in /proc)
+on Ctrl-C or when one of them dies.
 """
 
 from __future__ import annotations
@@ -105,24 +106,14 @@ def launch(tmp_path: Path) -> Iterator[Callable[..., Launcher]]:
         launcher.stop()
 
 
-def auth_headers(tmp_path: Path, panel_url: str) -> dict[str, str]:
-    """Create an admin with `flask --app panel create-admin` in the stack's data dir and sign in."""
-    env = {**os.environ, "KOMETA_PANEL_DATA_DIR": str(tmp_path / "data")}
-    env.pop("KOMETA_PANEL_REDIS_URL", None)
-    argv = [
-        sys.executable,
-        "-m",
-        "flask",
-        "--app",
-        "panel",
-        "create-admin",
-        "admin",
-        "--password",
-        "stack-pass-1",
-    ]
-    done = subprocess.run(argv, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stdout + done.stderr
-    login = {"username": "admin", "password": "stack-pass-1"}
+ADMIN_LINE = re.compile(r"^admin: +created user 'admin' with password (\S+)$", re.M)
+
+
+def auth_headers(launcher: Launcher, panel_url: str) -> dict[str, str]:
+    """Sign in as the first admin with the password the launcher printed."""
+    printed = ADMIN_LINE.search(launcher.output())
+    assert printed, launcher.output()
+    login = {"username": "admin", "password": printed[1]}
     resp = requests.post(panel_url + "/api/auth/login", json=login, timeout=10)
     assert resp.status_code == 200, resp.text
     return {"Authorization": "Bearer " + resp.json()["data"]["access_token"]}
@@ -147,7 +138,7 @@ def test_make_run_stack_starts_everything_and_ctrl_c_stops_it(
     assert set(services) == {"redis", "plexsim", "panel"}
     assert services["panel"][0] == f"http://127.0.0.1:{launcher.panel_port}"
     assert requests.get(services["panel"][0] + "/api/system/status", timeout=10).status_code == 401
-    headers = auth_headers(tmp_path, services["panel"][0])
+    headers = auth_headers(launcher, services["panel"][0])
     resp = requests.get(services["panel"][0] + "/api/system/status", headers=headers, timeout=10)
     data = resp.json()["data"]
     assert data["plex"]["reachable"] is True and data["plex"]["url"] == services["plexsim"][0]
@@ -161,6 +152,12 @@ def test_make_run_stack_starts_everything_and_ctrl_c_stops_it(
     wait_gone([pid for _, pid in services.values()])
     assert "everything stopped" in launcher.output()
 
+    again = launch()
+    panel_url = again.wait_ready()["panel"][0]
+    assert "admin:" not in again.output(), "the first admin's password is printed only once"
+    login = {"username": "admin", "password": ADMIN_LINE.findall(launcher.output())[0]}
+    assert requests.post(panel_url + "/api/auth/login", json=login, timeout=10).status_code == 200
+
 
 def test_configured_plex_is_used_and_a_dead_child_stops_the_rest(
     tmp_path: Path, launch: Callable[..., Launcher]
@@ -172,7 +169,7 @@ def test_configured_plex_is_used_and_a_dead_child_stops_the_rest(
         services = launcher.wait_ready()
         assert set(services) == {"redis", "panel"}, launcher.output()
         assert f"plex:    {plex_url}  (from KOMETA_PANEL_PLEX_URL)" in launcher.output()
-        headers = auth_headers(tmp_path, services["panel"][0])
+        headers = auth_headers(launcher, services["panel"][0])
         url = services["panel"][0] + "/api/system/status"
         data = requests.get(url, headers=headers, timeout=10).json()["data"]
         assert data["plex"]["reachable"] is True and data["plex"]["url"] == plex_url
@@ -213,7 +210,7 @@ def test_the_panel_runs_under_gunicorn_and_every_worker_sees_every_commit(
     count = ["git", "--git-dir", str(repo), "rev-list", "--count", "main"]
     assert subprocess.run(count, capture_output=True, text=True, check=True).stdout.strip() == "1"
 
-    headers = auth_headers(tmp_path, panel_url)
+    headers = auth_headers(launcher, panel_url)
     url = panel_url + "/api/files/collections/movies.yml"
     before = requests.get(url, headers=headers, timeout=10).json()["data"]
     edit = {"content": before["content"] + "# edited through one worker\n", "base": before["commit"]}

@@ -47,4 +47,4 @@ def put_config() -> tuple[Response, int]:
     message = field_str(body, "message", required=False) or f"Update {CONFIG}"
     changes: dict[str, bytes | None] = {CONFIG: content.encode("utf-8")}
     check_changes(changes)
-    return write_changes(get_repo(), changes, base, message, CONFIG, content)
+    return write_changes(get_repo(), changes, base, message)

@@ -170,7 +170,7 @@ def _commit(path: str, text: str, base: str, message: str) -> tuple[Response, in
     """Validate the new file content and commit it on ``base`` like ``PUT /api/files``."""
     changes: dict[str, bytes | None] = {path: text.encode("utf-8")}
     check_changes(changes)
-    return write_changes(get_repo(), changes, base, message, path, text)
+    return write_changes(get_repo(), changes, base, message)
 
 
 def put_one(section: Section, ident: str) -> tuple[Response, int]:

@@ -205,7 +205,15 @@ def test_conflict_is_409_with_both_versions(client: FlaskClient, repo: ConfigRep
     envelope(put(client, MOVIES, theirs, base), 200)
     head = repo.head()
     details = envelope(put(client, MOVIES, yours, base), 409)["error"]["details"]
-    assert details == {"base": base, "head": head, "paths": [MOVIES], "theirs": theirs, "yours": yours}
+    files = [{"path": MOVIES, "theirs": theirs, "yours": yours}]
+    assert details == {
+        "base": base,
+        "head": head,
+        "paths": [MOVIES],
+        "files": files,
+        "theirs": theirs,
+        "yours": yours,
+    }
     assert repo.head() == head
 
 
@@ -243,7 +251,7 @@ def test_delete_conflict(client: FlaskClient, repo: ConfigRepo) -> None:
 
 def test_unknown_routes_and_methods(client: FlaskClient) -> None:
     assert error_code(client.get("/api/nothing-here"), 404) == "not_found"
-    resp = client.post("/api/files")
+    resp = client.patch("/api/files")
     assert error_code(resp, 405) == "method_not_allowed"
     assert "GET" in resp.headers["Allow"]
 

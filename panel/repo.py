@@ -403,6 +403,7 @@ class ConfigRepo:
         before = dict(on_base)
         touched = apply_changes(on_base, blobs, renames)
         if on_base == before:
+            self._refuse_stale_no_op(base_sha, touched)
             raise NoChangeError("the edit does not change anything")
         head, checked = base_sha, ""
         for attempt in range(MAX_ATTEMPTS):
@@ -422,6 +423,14 @@ class ConfigRepo:
                 return self.commit(new, sorted(self._changed(head, new)))
             time.sleep(random.uniform(0, 0.002 * min(attempt + 1, 10)))
         raise ConflictError(base_sha, head, [], "main kept moving; try again")
+
+    def _refuse_stale_no_op(self, base: str, touched: set[str]) -> None:
+        """An edit that is a no-op on ``base`` but would undo what ``main`` changed since is a conflict, so a
+        writer is never told "unchanged" about content that ``main`` no longer has."""
+        head = self.head()
+        overlap = sorted(touched & self._changed(base, head)) if head != base else []
+        if overlap:
+            raise ConflictError(base, head, overlap)
 
     def _rebase(
         self, base: str, head: str, blobs: dict[str, str | None], renames: dict[str, str], touched: set[str]

@@ -106,6 +106,25 @@ def test_put_same_content_is_unchanged(client: FlaskClient, repo: ConfigRepo) ->
     assert data["unchanged"] is True and data["sha"] == head == repo.head()
 
 
+def test_putting_back_the_base_content_after_main_changed_it_is_a_conflict(
+    client: FlaskClient, repo: ConfigRepo
+) -> None:
+    """The edit is a no-op on its base, but "unchanged" would hide that main now holds something else."""
+    base = repo.head()
+    original = repo.read_file(MOVIES)[0].decode()
+    envelope(put(client, MOVIES, original + "# theirs\n", base), 200)
+    head = repo.head()
+    details = envelope(put(client, MOVIES, original, base), 409)["error"]["details"]
+    assert (details["paths"], details["theirs"], details["yours"]) == (
+        [MOVIES],
+        original + "# theirs\n",
+        original,
+    )
+    assert repo.head() == head
+    tv = repo.read_file("collections/tv.yml")[0].decode()
+    assert envelope(put(client, "collections/tv.yml", tv, base), 200)["data"]["unchanged"] is True
+
+
 def test_invalid_yaml_is_422_with_the_place(client: FlaskClient, repo: ConfigRepo) -> None:
     head = repo.head()
     resp = put(client, MOVIES, "collections:\n  Broken: [unclosed\n", head)

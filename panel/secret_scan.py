@@ -1,8 +1,10 @@
 """Secret scan for config-repository writes: literal credentials in YAML refuse the commit, saying where.
 
 Pure functions, no I/O. `scan_text` composes one YAML text into nodes (ruamel's round-trip loader, so every
-scalar keeps its line and column) and checks every scalar value; comments are never scalars, so they are
-never reported. A text that does not parse gives no findings (syntax errors are the validator's job).
+scalar keeps its line and column) and checks every scalar value, then its comments. A text that does not
+parse gives no findings (syntax errors are the validator's job). Other text files (`.env`, notes, backups)
+and YAML comments get `scan_lines`: git keeps whatever is committed, so a token "commented out" or parked
+in `config/.env` leaks just the same.
 
 Rules, per string scalar (a scalar gives at most one finding per kind):
 
@@ -17,6 +19,11 @@ Rules, per string scalar (a scalar gives at most one finding per kind):
 
 Never reported: `<<name>>` placeholders (the right way), `env`, empty values, booleans, numbers, anything
 under `template_variables`.
+
+In comments and other text files, where there is no YAML structure to go by, a line is reported for the
+patterns above, or for `NAME: value` / `NAME=value` with a secret-like NAME (`KOMETA_PLEXTOKEN=...`) whose
+value looks generated: a Plex token under a token name, a 32/64-hex key, or a high-entropy value. Prose
+(`# token: ask the admin`) is left alone.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-__all__ = ["Finding", "entropy", "scan_files", "scan_text"]
+__all__ = ["Finding", "entropy", "scan_files", "scan_lines", "scan_text"]
 
 Path = list[str | int]
 
@@ -80,7 +87,8 @@ PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {
     "webhook_url": (
         re.compile(
             r"https?://(?:hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_]+/[A-Za-z0-9_/]+"
-            r"|(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api(?:/v\d+)?/webhooks/\d+/[A-Za-z0-9_-]+)",
+            r"|(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api(?:/v\d+)?/webhooks/\d+/[A-Za-z0-9_-]+"
+            r"|notifiarr\.com/api/v\d+/notification/[A-Za-z0-9_]+/[A-Za-z0-9-]{16,})",
             re.IGNORECASE,
         ),
         "a webhook URL (the URL itself is the secret)",
@@ -118,11 +126,12 @@ def entropy(text: str) -> float:
 
 
 def scan_files(files: dict[str, str]) -> list[Finding]:
-    """Findings over several files (path -> text); only *.yml / *.yaml files are scanned."""
+    """Findings over several files (path -> text): YAML files value by value and comment by comment,
+    every other text file line by line."""
     findings: list[Finding] = []
     for name, text in files.items():
-        if name.lower().endswith((".yml", ".yaml")):
-            findings.extend(scan_text(text, name))
+        is_yaml = name.lower().endswith((".yml", ".yaml"))
+        findings.extend(scan_text(text, name) if is_yaml else scan_lines(text, name))
     return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.kind))
 
 
@@ -152,6 +161,8 @@ def scan_text(text: str, source: str) -> list[Finding]:
     findings: list[Finding] = []
     seen: set[int] = set()
     lines = text.splitlines()
+    scalars: list[ScalarNode] = []
+    secret_lines: dict[int, str] = {}
     for root in roots:
         stack: list[tuple[Node, Path]] = [(root, [])] if root is not None else []
         while stack:
@@ -160,7 +171,11 @@ def scan_text(text: str, source: str) -> list[Finding]:
                 continue  # an alias: already scanned where its anchor is
             seen.add(id(node))
             if isinstance(node, ScalarNode):
+                scalars.append(node)
                 findings.extend(_check_scalar(node, path, source, lines))
+                key = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+                if _is_secret_key(key, path):
+                    secret_lines[node.end_mark.line] = key
             elif isinstance(node, SequenceNode):
                 stack.extend((item, [*path, i]) for i, item in reversed(list(enumerate(node.value))))
             elif isinstance(node, MappingNode):
@@ -170,7 +185,18 @@ def scan_text(text: str, source: str) -> list[Finding]:
                     if key not in SKIPPED_KEYS:
                         children.append((value_node, [*path, key]))
                 stack.extend(reversed(children))
+            if isinstance(node, MappingNode):
+                scalars.extend(k for k, _ in node.value if isinstance(k, ScalarNode))
+    findings.extend(_scan_comments(lines, scalars, secret_lines, source))
     return sorted(findings, key=lambda f: (f.line, f.column, f.kind))
+
+
+def scan_lines(text: str, source: str) -> list[Finding]:
+    """Findings in a text that is not YAML (``.env``, notes, a backup), line by line."""
+    found: list[Finding] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        found.extend(_check_line(line, 0, number, source, "this line has"))
+    return found
 
 
 # --------------------------------------------------------------------------- rules
@@ -246,6 +272,80 @@ def _is_secret_key(key: str, path: Path) -> bool:
 
 def _in_plex(path: Path, key: str) -> bool:
     return "plex" in key.lower() or any(isinstance(p, str) and p.lower() == "plex" for p in path)
+
+
+_ASSIGNMENT = re.compile(r"(?<![\w.-])(?P<key>[A-Za-z_][\w.-]*)[\"']?\s*[:=]\s*[\"']?(?P<value>[^\s\"'#,;]+)")
+
+
+def _scan_comments(
+    lines: list[str], scalars: list[ScalarNode], secret_lines: dict[int, str], source: str
+) -> list[Finding]:
+    """The loose rules over every comment: a ``#`` at a line's start or after a blank that no scalar spans.
+    A comment beside a secret-like key's value (``token: <<t>>  # was ...``) has its words read as values
+    of that key."""
+    inside: dict[int, list[tuple[int, int]]] = {}
+    for node in scalars:
+        start, end = node.start_mark, node.end_mark
+        for number in range(start.line, end.line + 1):
+            first = start.column if number == start.line else 0
+            last = end.column if number == end.line else len(lines[number]) if number < len(lines) else 0
+            inside.setdefault(number, []).append((first, last))
+    found: list[Finding] = []
+    for number, line in enumerate(lines):
+        for match in re.finditer(r"(?:^|(?<=\s))#", line):
+            column = match.start()
+            if any(first <= column < last for first, last in inside.get(number, [])):
+                continue
+            hits = _check_line(line[column:], column, number + 1, source, "this comment has")
+            key = secret_lines.get(number, "")
+            for word in re.finditer(r"[^\s\"'#,;]+", line[column:]) if key and not hits else ():
+                shape = _generated_shape(key, word[0])
+                if shape:
+                    message = f"the comment beside {key} has {shape[1]}; remove it (git keeps it for good)"
+                    hits = [
+                        Finding(source, number + 1, column + word.start() + 1, "", key, shape[0], message)
+                    ]
+                    break
+            found.extend(hits)
+            break
+    return found
+
+
+def _generated_shape(key: str, value: str) -> tuple[str, str] | None:
+    """``(kind, what)`` when ``value`` under a secret-like ``key`` looks generated rather than written."""
+    if not _credential_like(value):
+        return None
+    if "token" in key.lower() and _PLEX_TOKEN.fullmatch(value):
+        return "plex_token", "what looks like a Plex token"
+    if _HEX_KEY.fullmatch(value):
+        return "api_key", f"what looks like an API key ({len(value)} hex characters)"
+    if len(value) >= 20 and entropy(value) >= 3.5:
+        return "high_entropy", f"a random-looking value of {len(value)} characters"
+    return None
+
+
+def _check_line(text: str, offset: int, line: int, source: str, where: str) -> list[Finding]:
+    """The loose rules over one line (or comment) of text starting at 0-based column ``offset``."""
+
+    def finding(kind: str, what: str, start: int, key: str = "", name: str = "secret") -> Finding:
+        message = f"{where} {what}; remove it (git keeps it for good) and use <<{name}>> instead"
+        return Finding(source, line, offset + start + 1, "", key, kind, message)
+
+    for kind, (pattern, what) in PATTERNS.items():
+        match = pattern.search(text)
+        if match:
+            return [finding(kind, what, match.start())]
+    for match in _URL_PLEX_TOKEN.finditer(text):
+        if _credential_like(match[1]):
+            what = "a Plex token in a URL (X-Plex-Token=...)"
+            return [finding("plex_token", what, match.start(1), name="plextoken")]
+    for match in _ASSIGNMENT.finditer(text):
+        key = match["key"]
+        shape = _generated_shape(key, match["value"]) if _is_secret_key(key, []) else None
+        if shape:
+            name = re.sub(r"^kometa_", "", re.sub(r"[^a-z0-9]+", "_", key.lower())).strip("_") or "secret"
+            return [finding(shape[0], f"{shape[1]} under {key}", match.start("value"), key, name)]
+    return []
 
 
 # --------------------------------------------------------------------------- places and names

@@ -16,7 +16,7 @@ from panel.repo import Author, Commit, ConfigRepo
 from panel.secret_scan import scan_files, scan_values
 from panel.secrets import all_secrets, decrypt, fernet_for, load_secrets_key, readable
 from panel.settings import Settings
-from panel.tree_check import YAML_SUFFIXES, Reader, apply_edit, blocking, tree_problems
+from panel.tree_check import Reader, apply_edit, blocking, tree_problems
 
 
 def get_settings() -> Settings:
@@ -127,14 +127,20 @@ def _reader(repo: ConfigRepo) -> Reader:
     return lambda sha: bytes(odb.stream(bytes.fromhex(sha)).read())
 
 
+def _as_text(data: bytes) -> str | None:
+    """A file's text, or None for a binary file (a poster): nothing to scan there."""
+    if b"\x00" in data[:8192]:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def _refuse_secrets(changes: Mapping[str, bytes | None]) -> None:
-    """Secrets never enter git: a token or key, or the value of a stored secret, written literally refuses the
-    commit (422 ``secret_detected``)."""
-    texts = {
-        path: data.decode("utf-8", errors="replace")
-        for path, data in changes.items()
-        if data is not None and path.lower().endswith(YAML_SUFFIXES)
-    }
+    """Secrets never enter git: a token or key, or the value of a stored secret, written literally in any
+    text file (YAML, ``.env``, notes) refuses the commit (422 ``secret_detected``)."""
+    texts = {path: text for path, data in changes.items() if data is not None and (text := _as_text(data))}
     findings = sorted(
         scan_files(texts) + scan_values(texts, stored_secret_values()),
         key=lambda f: (f.file, f.line, f.column, f.kind),

@@ -15,11 +15,12 @@ from typing import Any
 from flask import Response, request
 from ruamel.yaml.error import YAMLError
 
-from panel.api.common import YAML_SUFFIXES, check_changes, get_repo
+from panel.api.common import check_changes, get_repo
 from panel.api.envelope import ApiError, field_str, json_body, ok
 from panel.api.files import REV, write_changes
 from panel.openapi import query_param
 from panel.repo import NotFoundError, check_path
+from panel.tree_check import YAML_SUFFIXES
 from panel.yaml_edit import delete_entry, list_entries, load_rt, set_entry
 
 Describe = Callable[[str, Any], dict[str, Any]]

@@ -161,6 +161,13 @@ def test_discord_webhook_url() -> None:
     assert "webhook URL" in finding.message and "<<webhooks_error>>" in finding.message
 
 
+def test_notifiarr_passthrough_url() -> None:
+    key = "b8a2d1c7-2f7e-4b3a-" + "9d8e-5a1c3e7f9b2d"
+    text = f"webhooks:\n  error: https://notifiarr.com/api/v1/notification/passthrough/{key}\n"
+    assert places(text) == [(2, 10, "/webhooks/error", "webhook_url")]
+    assert places("webhooks:\n  error: https://notifiarr.com/\n") == []
+
+
 def test_slack_webhook_in_a_list() -> None:
     text = f"webhooks:\n  run_end:\n    - notifiarr\n    - '{SLACK}'\n"
     assert places(text) == [(4, 8, "/webhooks/run_end/1", "webhook_url")]
@@ -195,15 +202,23 @@ def test_several_documents_and_several_findings_sorted() -> None:
     assert places(text) == [(2, 11, "/tmdb/apikey", "api_key"), (5, 10, "/plex/token", "plex_token")]
 
 
-def test_scan_files_scans_only_yaml_and_sorts() -> None:
+def test_scan_files_reads_yaml_by_value_and_other_text_by_line_and_sorts() -> None:
     files = {
         "config.yml": f"plex:\n  token: {PLEX}\n",
-        "README.md": f"token: {PLEX}\n",
+        "README.md": "Set the token in the panel: token: <<plextoken>>\n",
         "collections/a.YAML": f"x:\n  y: {DISCORD}\n",
-        "notes.txt": f"apikey: {TMDB}\n",
+        "notes.txt": f"old config\napikey: {TMDB}\n",
+        ".env": f"KOMETA_PLEXTOKEN={PLEX}\nKOMETA_PLEX_URL=http://127.0.0.1:32400\n",
     }
-    found = [(f.file, f.line, f.kind) for f in scan_files(files)]
-    assert found == [("collections/a.YAML", 2, "webhook_url"), ("config.yml", 2, "plex_token")]
+    found = [(f.file, f.line, f.column, f.kind) for f in scan_files(files)]
+    assert found == [
+        (".env", 1, 18, "plex_token"),
+        ("collections/a.YAML", 2, 6, "webhook_url"),
+        ("config.yml", 2, 10, "plex_token"),
+        ("notes.txt", 2, 9, "api_key"),
+    ]
+    [env] = scan_files({".env": files[".env"]})
+    assert "<<plextoken>>" in env.message and "KOMETA_PLEXTOKEN" in env.message
 
 
 def test_finding_shapes() -> None:
@@ -278,9 +293,36 @@ def test_template_variables_are_never_scanned() -> None:
     assert places(text) == []
 
 
-def test_comments_are_never_scanned() -> None:
-    text = f"# token: {PLEX}\nplex:\n  token: <<plextoken>>  # was {PLEX}\n  # apikey: {TMDB}\n"
-    assert places(text) == []
+def test_tokens_in_comments_are_found_where_they_are() -> None:
+    """A token "commented out" is still in git for good."""
+    text = (
+        f"# token: {PLEX}\n"
+        "plex:\n"
+        f"  token: <<plextoken>>  # was {PLEX}\n"
+        f"  # apikey: {TMDB}\n"
+        f"  url: http://plex.local:32400  # {DISCORD}\n"
+    )
+    assert places(text) == [
+        (1, 10, "", "plex_token"),
+        (3, 31, "", "plex_token"),
+        (4, 13, "", "api_key"),
+        (5, 35, "", "webhook_url"),
+    ]
+
+
+def test_prose_and_hashes_inside_values_are_not_comments() -> None:
+    text = (
+        "# Set the token in the panel; the token: ask the admin.\n"
+        "plex:\n"
+        "  token: <<plextoken>>  # from the secret store, see README\n"
+        "collections:\n"
+        "  Colours:\n"
+        "    summary: |\n"
+        f"      # token: {PLEX} is only text in a summary here\n"
+        f"    sort_title: 'a #{TMDB}'\n"
+        "    url_poster: https://example.org/p.png#frag  # poster, api_key: none\n"
+    )
+    assert places(text, "collections/movies.yml") == []
 
 
 def test_long_summaries_are_not_secrets() -> None:

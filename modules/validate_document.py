@@ -1,7 +1,9 @@
 """The validator's YAML documents: JSON-like data plus the position of every key, and `Problem`.
 
 Files are composed once into YAML nodes (with ruamel.yaml.clib's C parser when it is installed, and with
-ruamel's pure-Python one, the engine's, when the C parser is missing or refuses the text) and turned into plain data the schemas can check: mapping keys as text,
+ruamel's pure-Python one, the engine's, when the C parser is missing or refuses the text, or to confirm a
+text with tabs, which libyaml takes in places the engine refuses) and turned into plain data the schemas
+can check: mapping keys as text,
 timestamps as ISO strings, merge keys (`<<: *anchor`) applied. The nodes are kept, so any JSON path
 (`("collections", "Action", "sync_mode")`) maps back to the line and column of its key, or of its item
 in a list. Syntax errors are reported the way the engine reports them (`modules.yamlio.parse`).
@@ -19,7 +21,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from modules.errors import ConfigError
-from modules.yamlio import parse
+from modules.yaml_shape import MAX_DEPTH, check_shape
+from modules.yamlio import parse, too_deep_at
 
 JsonPath = Sequence[str | int]
 
@@ -28,6 +31,7 @@ _STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + n for n in ("str", "int", "float", "b
 _TIMESTAMP, _MERGE = _TAG + "timestamp", _TAG + "merge"
 _SAFE: SafeConstructor = YAML(typ="safe", pure=True).constructor
 _BUILDING = object()
+_TOO_DEEP = f"it nests more than {MAX_DEPTH} levels deep"
 
 
 @dataclass
@@ -217,16 +221,57 @@ class Document:
 
 
 def load_document(text: str, source: str) -> Document:
-    """Parse `text`; a syntax error gives a Document with no data and one `yaml-syntax` problem."""
+    """Parse `text`; a syntax error, or a shape past :mod:`modules.yaml_shape`'s limits, gives a Document
+    with no data and one problem (`yaml-syntax`, `yaml-limits`)."""
+    deep = too_deep_at(text)
+    if deep is not None:
+        return Document(source, None, [_limits_problem(source, _TOO_DEEP, deep.line, deep.column)])
     try:
         root = YAML(typ="safe").compose(text)  # a new instance: one that failed once stays pure-Python
+        if "\t" in text:
+            YAML(typ="safe", pure=True).compose(text)  # libyaml takes tabs the engine's parser refuses
     except YAMLError:
         # libyaml follows YAML 1.1 in places (`[a, https://b]`); the engine's parser is ruamel's own.
         try:
             root = YAML(typ="safe", pure=True).compose(text)
         except YAMLError as exc:
             return Document(source, None, [_syntax_problem(text, source, exc)])
+        except RecursionError:
+            return Document(
+                source, None, [_limits_problem(source, f"it nests more than {MAX_DEPTH} levels deep")]
+            )
+    shape = check_shape(root, _node_parts) if root is not None else None
+    if shape is not None:
+        mark = shape.node.start_mark
+        return Document(
+            source, None, [_limits_problem(source, shape.message, mark.line + 1, mark.column + 1)]
+        )
     return Document(source, root)
+
+
+def _node_parts(node: Node) -> tuple[list[Node], int]:
+    """A node's child mappings and sequences, and how many scalars it holds besides (keys included)."""
+    if isinstance(node, MappingNode):
+        children = [part for pair in node.value for part in pair]
+    elif isinstance(node, SequenceNode):
+        children = list(node.value)
+    else:
+        return [], 0
+    containers = [child for child in children if not isinstance(child, ScalarNode)]
+    return containers, len(children) - len(containers)
+
+
+def _limits_problem(source: str, message: str, line: int | None = 1, column: int | None = 1) -> Problem:
+    return Problem(
+        source,
+        line,
+        column,
+        "",
+        "error",
+        "yaml-limits",
+        f"this file is refused: {message}",
+        "Kometa files never need that; look for an anchor used inside itself or a runaway edit",
+    )
 
 
 def _syntax_problem(text: str, source: str, exc: YAMLError) -> Problem:

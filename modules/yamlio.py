@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from modules.errors import ConfigError, Location
+from modules.yaml_shape import MAX_DEPTH, check_shape
+
+_FLOW = re.compile(r"[\[\]{}]")
 
 
 def _yaml() -> YAML:
@@ -20,14 +24,51 @@ def _yaml() -> YAML:
 
 
 def parse(text: str, source: str) -> Any:
-    """Parse YAML text; syntax errors become ConfigError at the line and column the parser stopped."""
+    """Parse YAML text; syntax errors, and shapes past :mod:`modules.yaml_shape`'s limits (an alias bomb,
+    runaway nesting), become ConfigError at the line and column where they show."""
+    deep = too_deep_at(text)  # ruamel's scanner slows down quadratically with flow nesting
+    if deep is not None:
+        place = Location(source, deep.line, deep.column)
+        raise ConfigError(f"file refused: it nests more than {MAX_DEPTH} levels deep", place)
     try:
-        return _yaml().load(text)
+        data = _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)
+        place = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise ConfigError(f"YAML syntax error: {problem}", where) from None
+        raise ConfigError(f"YAML syntax error: {problem}", place) from None
+    except RecursionError:
+        raise ConfigError(
+            f"file refused: it nests more than {MAX_DEPTH} levels deep", Location(source)
+        ) from None
+    shape = check_shape(data, _data_parts)
+    if shape is not None:
+        raise ConfigError(f"file refused: {shape.message}", where(shape.node, source))
+    return data
+
+
+def too_deep_at(text: str) -> Location | None:
+    """Where ``[`` and ``{`` first nest past ``MAX_DEPTH`` (1-based line and column, no source), counted
+    without parsing, so brackets inside quotes count too; None when they never do."""
+    depth = 0
+    for match in _FLOW.finditer(text):
+        depth = depth + 1 if match[0] in "[{" else max(depth - 1, 0)
+        if depth > MAX_DEPTH:
+            start = match.start()
+            return Location("", text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start))
+    return None
+
+
+def _data_parts(value: Any) -> tuple[list[Any], int]:
+    """A parsed value's child mappings and sequences, and how many plain values it holds besides."""
+    if isinstance(value, Mapping):
+        children = [*value.keys(), *value.values()]
+    elif isinstance(value, list):
+        children = list(value)
+    else:
+        return [], 0
+    containers = [child for child in children if isinstance(child, Mapping | list)]
+    return containers, len(children) - len(containers)
 
 
 def load(path: Path) -> Any:

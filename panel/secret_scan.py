@@ -156,10 +156,10 @@ def scan_text(text: str, source: str) -> list[Finding]:
     """Findings in one YAML text (all its documents); [] when the text is not valid YAML."""
     try:
         roots = list(YAML(typ="rt").compose_all(text))
-    except YAMLError:
+    except (YAMLError, RecursionError):
         return []
     findings: list[Finding] = []
-    seen: set[int] = set()
+    seen: set[tuple[int, str]] = set()
     lines = text.splitlines()
     scalars: list[ScalarNode] = []
     secret_lines: dict[int, str] = {}
@@ -167,13 +167,16 @@ def scan_text(text: str, source: str) -> list[Finding]:
         stack: list[tuple[Node, Path]] = [(root, [])] if root is not None else []
         while stack:
             node, path = stack.pop()
-            if id(node) in seen:
-                continue  # an alias: already scanned where its anchor is
-            seen.add(id(node))
+            # An alias is scanned once where its anchor is, except a scalar reached under another key:
+            # `tok: &t <token>` is harmless until `token: *t` uses it.
+            mark = (id(node), _last_key(path)) if isinstance(node, ScalarNode) else (id(node), "")
+            if mark in seen:
+                continue
+            seen.add(mark)
             if isinstance(node, ScalarNode):
                 scalars.append(node)
                 findings.extend(_check_scalar(node, path, source, lines))
-                key = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+                key = _last_key(path)
                 if _is_secret_key(key, path):
                     secret_lines[node.end_mark.line] = key
             elif isinstance(node, SequenceNode):
@@ -206,7 +209,7 @@ def _check_scalar(node: ScalarNode, path: Path, source: str, lines: list[str]) -
     if node.tag != _STR_TAG or not isinstance(node.value, str):
         return []  # numbers, booleans, nulls, timestamps
     value: str = node.value
-    key = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+    key = _last_key(path)
     found: list[Finding] = []
 
     def add(kind: str, what: str, offset: int = -1, plex: bool = False) -> None:
@@ -242,6 +245,11 @@ def _check_scalar(node: ScalarNode, path: Path, source: str, lines: list[str]) -
     else:
         add("secret_value", f"is a secret-like key with a literal value ({len(bare)} characters)")
     return found
+
+
+def _last_key(path: Path) -> str:
+    """The nearest mapping key above a value (``token`` for ``/plex/token``, ``urls`` for ``/urls/0``)."""
+    return next((str(p) for p in reversed(path) if isinstance(p, str)), "")
 
 
 def _credential_like(value: str) -> bool:

@@ -4,6 +4,7 @@ bare git repository in tmp_path created by the app factory from the project's `c
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -123,6 +124,19 @@ def test_putting_back_the_base_content_after_main_changed_it_is_a_conflict(
     assert repo.head() == head
     tv = repo.read_file("collections/tv.yml")[0].decode()
     assert envelope(put(client, "collections/tv.yml", tv, base), 200)["data"]["unchanged"] is True
+
+
+def test_an_alias_bomb_is_refused_at_its_place_without_being_expanded(
+    client: FlaskClient, repo: ConfigRepo
+) -> None:
+    head = repo.head()
+    lines = ["x-a: &a [" + ", ".join(["lol"] * 10) + "]"]
+    lines += [f"x-{b}: &{b} [" + ", ".join([f"*{a}"] * 10) + "]" for a, b in itertools.pairwise("abcdefghi")]
+    bomb = "\n".join([*lines, "collections: {B: {plex_all: true, summary: *i}}"]) + "\n"
+    error = envelope(put(client, "collections/bomb.yml", bomb, head), 422)["error"]
+    [problem] = error["details"]["blocking"]
+    assert (problem["file"], problem["line"], problem["code"]) == ("collections/bomb.yml", 9, "yaml-limits")
+    assert repo.head() == head
 
 
 def test_invalid_yaml_is_422_with_the_place(client: FlaskClient, repo: ConfigRepo) -> None:

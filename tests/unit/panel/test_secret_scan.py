@@ -161,6 +161,11 @@ def test_discord_webhook_url() -> None:
     assert "webhook URL" in finding.message and "<<webhooks_error>>" in finding.message
 
 
+def test_a_token_reached_through_an_alias_is_found_at_its_anchor() -> None:
+    text = f"x-anchors:\n  tok: &tok {PLEX}\nplex:\n  url: http://plex.local:32400\n  token: *tok\n"
+    assert places(text) == [(2, 13, "/plex/token", "plex_token")]
+
+
 def test_notifiarr_passthrough_url() -> None:
     key = "b8a2d1c7-2f7e-4b3a-" + "9d8e-5a1c3e7f9b2d"
     text = f"webhooks:\n  error: https://notifiarr.com/api/v1/notification/passthrough/{key}\n"

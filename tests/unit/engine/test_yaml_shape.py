@@ -1,0 +1,72 @@
+"""YAML shape limits: an alias bomb or runaway nesting is refused at its place, by the validator and the
+engine alike, without ever expanding it; ordinary anchors and deep-enough files are untouched."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from modules.errors import ConfigError
+from modules.validate_document import load_document
+from modules.yaml_shape import MAX_ALIAS_VALUES, MAX_DEPTH
+from modules.yamlio import parse
+
+
+def alias_bomb(levels: int) -> str:
+    """Each level's anchor is a list of ten aliases of the one before: 10**levels values in a few lines."""
+    lines = ["x-a: &a [" + ", ".join(["lol"] * 10) + "]"]
+    names = "abcdefghijklmnop"
+    for previous, name in itertools.pairwise(names[:levels]):
+        lines.append(f"x-{name}: &{name} [" + ", ".join([f"*{previous}"] * 10) + "]")
+    lines.append(f"collections: {{B: {{plex_all: true, summary: *{names[levels - 1]}}}}}")
+    return "\n".join(lines) + "\n"
+
+
+def nested(depth: int) -> str:
+    return "collections:\n  D:\n    plex_all: true\n    x: " + "[" * depth + "]" * depth + "\n"
+
+
+def test_an_alias_bomb_is_refused_at_the_heaviest_anchor() -> None:
+    [problem] = load_document(alias_bomb(9), "collections/bomb.yml").problems
+    assert (problem.file, problem.line, problem.column) == ("collections/bomb.yml", 9, 6)
+    assert (problem.severity, problem.code) == ("error", "yaml-limits")
+    assert f"at most {MAX_ALIAS_VALUES:,}" in problem.message
+    with pytest.raises(ConfigError, match="aliases stand for") as raised:
+        parse(alias_bomb(9), "collections/bomb.yml")
+    assert (raised.value.location.line, raised.value.location.column) == (9, 6)  # type: ignore[union-attr]
+
+
+def test_aliases_within_the_limit_are_fine() -> None:
+    """Four levels stand for 10,000 values: far more than real files repeat, still accepted."""
+    document = load_document(alias_bomb(4), "collections/ok.yml")
+    assert document.problems == [] and len(document.data["collections"]["B"]["summary"]) == 10
+    assert parse(alias_bomb(4), "collections/ok.yml")["collections"]["B"]["plex_all"] is True
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 10, 5000])
+def test_runaway_nesting_is_refused(depth: int) -> None:
+    [problem] = load_document(nested(depth), "collections/deep.yml").problems
+    assert (problem.line, problem.code) == (4, "yaml-limits") and "nests more than" in problem.message
+    with pytest.raises(ConfigError, match=f"nests more than {MAX_DEPTH} levels"):
+        parse(nested(depth), "collections/deep.yml")
+
+
+def test_nesting_up_to_the_limit_is_fine() -> None:
+    assert load_document(nested(MAX_DEPTH - 5), "collections/deep.yml").problems == []
+
+
+def test_tabs_the_engine_refuses_are_refused_by_the_validator_too() -> None:
+    """libyaml takes a tab before a comment or a value; the engine's parser does not."""
+    text = "collections:\n  Tab:\t# tab comment\n    plex_all:\ttrue\n"
+    [problem] = load_document(text, "collections/tabs.yml").problems
+    assert (problem.line, problem.column, problem.code) == (2, 7, "yaml-syntax")
+    with pytest.raises(ConfigError):
+        parse(text, "collections/tabs.yml")
+    quoted = 'collections:\n  Tab:\n    plex_all: true\n    summary: "a\\tb\ttab"\n'
+    assert load_document(quoted, "collections/tabs.yml").problems == []
+
+
+def test_a_recursive_alias_does_not_loop() -> None:
+    document = load_document("a: &x [1, *x]\n", "odd.yml")
+    assert all(problem.code != "yaml-limits" for problem in document.problems)

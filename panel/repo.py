@@ -38,11 +38,13 @@ from panel.repo_model import (
     Check,
     Commit,
     ConflictError,
+    CursorError,
     Entries,
     NoChangeError,
     NotFoundError,
     PathError,
     RepoError,
+    RevisionError,
     apply_changes,
     author_env,
     blob_sha,
@@ -64,13 +66,19 @@ __all__ = [
     "Commit",
     "ConfigRepo",
     "ConflictError",
+    "CursorError",
     "NoChangeError",
     "NotFoundError",
     "PathError",
     "RepoError",
+    "RevisionError",
     "check_path",
 ]
 MAX_ATTEMPTS = 60
+# A commit sha (abbreviated or full) or a ref name, optionally with ~N / ^N steps; never reflog (@{...})
+# or range syntax, which a bare repository without reflogs cannot answer.
+REVISION = re.compile(r"(?:[0-9a-fA-F]{4,40}|[A-Za-z0-9][A-Za-z0-9._/-]{0,199})(?:[~^][0-9]{0,4})*")
+NULL_SHA = "0" * 40
 MAX_LOG_LIMIT = 500
 GRAPH_EVERY = 100  # commits between refreshes of the commit-graph (which keeps --topo-order paging cheap)
 _RAW_OUTPUT = dict(
@@ -181,10 +189,22 @@ class ConfigRepo:
         known = ("commit?", rev)
         if self.cache.get(known) is True:
             return rev
+        if not REVISION.fullmatch(rev) or ".." in rev or "//" in rev or rev.endswith((".", "/", ".lock")):
+            raise RevisionError(rev, malformed=True)
         try:
             sha = str(self.repo.commit(rev).hexsha)
-        except (git.BadName, git.BadObject, ValueError, IndexError, KeyError) as exc:
-            raise NotFoundError(f"unknown revision {rev!r}") from exc
+        except (
+            git.BadName,
+            git.BadObject,
+            git.GitCommandError,
+            ValueError,
+            IndexError,
+            KeyError,
+            OSError,
+        ) as exc:
+            raise RevisionError(rev, malformed=False) from exc
+        if sha == NULL_SHA:
+            raise RevisionError(rev, malformed=False)
         if sha == rev:
             self.cache.put(known, True, len(rev))
         return sha
@@ -319,8 +339,8 @@ class ConfigRepo:
         if cursor is not None:
             try:
                 shas = shas[shas.index(self._resolve(cursor)) + 1 :]
-            except ValueError as exc:
-                raise NotFoundError(f"unknown cursor {cursor!r}") from exc
+            except (ValueError, RevisionError) as exc:
+                raise CursorError(f"{cursor!r} is not a cursor of this list") from exc
         page = shas[:limit]
         return self._commits(page), (page[-1] if len(shas) > limit else None)
 

@@ -26,6 +26,19 @@ class NotFoundError(RepoError, KeyError):
         return str(self.args[0]) if self.args else "not found"
 
 
+class RevisionError(NotFoundError):
+    """A revision that is malformed (``main@{1}``, ``a..b``) or names no commit; ``rev`` is what was given."""
+
+    def __init__(self, rev: str, malformed: bool) -> None:
+        what = "is not a revision (use a commit sha, main or a tag)" if malformed else "names no commit"
+        super().__init__(f"{rev!r} {what}")
+        self.rev, self.malformed = rev, malformed
+
+
+class CursorError(NotFoundError):
+    """A paging cursor that is not one of this list's (or no longer on it)."""
+
+
 class PathError(RepoError, ValueError):
     """An unsafe or impossible path; ``path`` names it."""
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from panel.api.envelope import ApiError
 from panel.db import Secret, get_session
-from panel.repo import Author, Commit, ConfigRepo
+from panel.repo import Author, Commit, ConfigRepo, RevisionError
 from panel.secret_scan import scan_files, scan_values
 from panel.secrets import all_secrets, decrypt, fernet_for, load_secrets_key, readable
 from panel.settings import Settings
@@ -29,6 +29,15 @@ def get_repo() -> ConfigRepo:
     """The running app's config repository."""
     repo: ConfigRepo = current_app.extensions["kometa_repo"]
     return repo
+
+
+def resolve_base(base: str) -> str:
+    """The full sha of a write's ``base``; 400 naming the field when it is no commit (a stale or mistyped
+    base is the client's mistake, not a missing resource)."""
+    try:
+        return get_repo().resolve(base)
+    except RevisionError as exc:
+        raise ApiError(400, "bad_request", f"'base' {str(exc).split(' ', 1)[1]}", {"field": "base"}) from exc
 
 
 def get_author() -> Author:

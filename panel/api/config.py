@@ -8,7 +8,7 @@ from flask import Blueprint, Response, request
 from ruamel.yaml.error import YAMLError
 
 from modules.yamlio import plain
-from panel.api.common import check_changes, get_repo
+from panel.api.common import check_changes, get_repo, resolve_base
 from panel.api.envelope import field_str, json_body, ok
 from panel.api.files import FILE_WRITE, REV, write_changes
 from panel.openapi import documented
@@ -43,7 +43,7 @@ def put_config() -> tuple[Response, int]:
     """Replace ``config.yml``: JSON ``{content, base, message?}``, validated, committed on ``base``."""
     body = json_body()
     content = field_str(body, "content") or ""
-    base = field_str(body, "base") or ""
+    base = resolve_base(field_str(body, "base") or "")
     message = field_str(body, "message", required=False) or f"Update {CONFIG}"
     changes: dict[str, bytes | None] = {CONFIG: content.encode("utf-8")}
     check_changes(changes)

@@ -15,7 +15,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from panel.errors import ApiError
-from panel.repo import ConflictError, NoChangeError, NotFoundError, PathError
+from panel.repo import ConflictError, CursorError, NoChangeError, NotFoundError, PathError, RevisionError
 
 __all__ = ["ApiError", "fail", "field_str", "json_body", "ok", "register_error_handlers"]
 
@@ -105,10 +105,18 @@ def _unexpected(exc: Exception) -> tuple[Response, int]:
     return fail(500, "internal_error", "an unexpected error happened; it has been logged")
 
 
+def _revision_error(exc: RevisionError) -> tuple[Response, int]:
+    """400 for a malformed revision, 404 for one that names no commit."""
+    status, code = (400, "bad_request") if exc.malformed else (404, "not_found")
+    return fail(status, code, str(exc), {"revision": exc.rev})
+
+
 def register_error_handlers(app: Flask) -> None:
     """Answer every error with an envelope."""
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(NotFoundError, lambda e: fail(404, "not_found", str(e)))
+    app.register_error_handler(RevisionError, _revision_error)
+    app.register_error_handler(CursorError, lambda e: fail(400, "bad_request", str(e), {"field": "cursor"}))
     app.register_error_handler(
         PathError, lambda e: fail(400, "bad_request", f"bad path {e}", {"path": e.path, "reason": e.reason})
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from panel.api.common import check_changes, check_tree, commit_dict, get_author, get_repo
+from panel.api.common import check_changes, check_tree, commit_dict, get_author, get_repo, resolve_base
 from panel.api.envelope import ApiError, field_str, json_body, ok
 from panel.auth import current_user
 from panel.db import audit, get_session
@@ -114,7 +114,7 @@ def put_file(path: str) -> tuple[Response, int]:
     check_path(path)
     body = json_body()
     content = field_str(body, "content") or ""
-    base = field_str(body, "base") or ""
+    base = resolve_base(field_str(body, "base") or "")
     message = field_str(body, "message", required=False) or f"Update {path}"
     changes: dict[str, bytes | None] = {path: content.encode("utf-8")}
     check_changes(changes)  # before the repository is touched: a stale base still learns what is wrong
@@ -126,7 +126,7 @@ def put_file(path: str) -> tuple[Response, int]:
 def post_files() -> tuple[Response, int]:
     """Several files in one commit: JSON ``{base, message?, changes: [{path, content | delete | from}]}``."""
     body = json_body()
-    base = field_str(body, "base") or ""
+    base = resolve_base(field_str(body, "base") or "")
     message = field_str(body, "message", required=False) or ""
     changes, renames = batch_changes(body.get("changes"))
     check_changes(changes, renames)
@@ -218,7 +218,10 @@ def delete_file(path: str) -> tuple[Response, int]:
     check_path(path)
     base = request.args.get("base")
     if not base:
-        raise ApiError(400, "bad_request", "'base' (the commit the deletion is based on) is required")
+        raise ApiError(
+            400, "bad_request", "'base' (the commit the deletion is based on) is required", {"field": "base"}
+        )
+    base = resolve_base(base)
     message = request.args.get("message") or f"Delete {path}"
     check_changes({path: None})
     return write_changes(get_repo(), {path: None}, base, message)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from flask import Flask
@@ -105,6 +106,22 @@ def test_put_same_content_is_unchanged(client: FlaskClient, repo: ConfigRepo) ->
     head = repo.head()
     data = envelope(put(client, MOVIES, repo.read_file(MOVIES)[0].decode(), head), 200)["data"]
     assert data["unchanged"] is True and data["sha"] == head == repo.head()
+
+
+@pytest.mark.parametrize("base", ["", "deadbeef", "main@{1}", "0" * 40])
+def test_a_base_that_is_no_commit_is_400_naming_the_field(
+    client: FlaskClient, repo: ConfigRepo, base: str
+) -> None:
+    head = repo.head()
+    for resp in (
+        put(client, "collections/new.yml", "collections: {}\n", base),
+        client.delete(f"/api/files/collections/tv.yml?base={quote(base)}") if base else None,
+        client.post("/api/files", json={"base": base, "changes": [{"path": "a.yml", "content": "a: 1\n"}]}),
+    ):
+        if resp is not None:
+            error = envelope(resp, 400)["error"]
+            assert error["code"] == "bad_request" and error["details"] == {"field": "base"}, error
+    assert repo.head() == head
 
 
 def test_putting_back_the_base_content_after_main_changed_it_is_a_conflict(

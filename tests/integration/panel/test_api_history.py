@@ -5,6 +5,7 @@ in tmp_path created by the app factory from the project's `config-repo/`.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from flask.testing import FlaskClient
@@ -74,9 +75,33 @@ def test_limit_500_is_fine(client: FlaskClient) -> None:
     assert len(data(client.get("/api/history?limit=500"))["items"]) == 1
 
 
-def test_bad_cursor_and_path(client: FlaskClient) -> None:
-    assert envelope(client.get("/api/history?cursor=abc123"), 404)["error"]["code"] == "not_found"
+def test_bad_cursor_and_path(client: FlaskClient, three: list[str]) -> None:
+    for cursor in ("abc123", "main@{1}", "garbage"):
+        error = envelope(client.get(f"/api/history?cursor={quote(cursor)}"), 400)["error"]
+        assert error["code"] == "bad_request" and error["details"] == {"field": "cursor"}
     assert envelope(client.get("/api/history?path=../x"), 400)["error"]["code"] == "bad_request"
+
+
+@pytest.mark.parametrize("rev", ["main@{1}", "HEAD@{2}", "main@{yesterday}", "a..b", "main:config.yml", "-n"])
+def test_reflog_range_and_odd_revisions_are_400_everywhere(client: FlaskClient, rev: str) -> None:
+    """A bare repository keeps no reflog; these never reach git."""
+    for url in (
+        f"/api/files/config.yml?rev={quote(rev)}",
+        f"/api/files?rev={quote(rev)}",
+        f"/api/history/{quote(rev)}",
+    ):
+        error = envelope(client.get(url), 400)["error"]
+        assert error["code"] == "bad_request" and error["details"] == {"revision": rev}
+    assert (
+        envelope(client.post(f"/api/history/{quote(rev)}/revert", json={}), 400)["error"]["code"]
+        == "bad_request"
+    )
+
+
+def test_the_null_sha_and_unknown_commits_are_404(client: FlaskClient) -> None:
+    for rev in ("0" * 40, "0" * 7, "ab" * 20):
+        error = envelope(client.get(f"/api/files?rev={rev}"), 404)["error"]
+        assert error["code"] == "not_found" and error["details"] == {"revision": rev}
 
 
 def test_one_commit(client: FlaskClient, three: list[str]) -> None:

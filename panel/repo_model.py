@@ -4,6 +4,8 @@ a tree's entries (``path -> (mode, sha)``), including serialising them as git tr
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -82,20 +84,53 @@ class Commit:
     files: list[str]
 
 
+MAX_NAME_BYTES = 255  # one path component: what common file systems allow
+MAX_PATH_BYTES = 4096
+GIT_CONTROL_FILES = frozenset({".gitattributes", ".gitmodules"})  # they change how clones check files out
+# Controls, bidirectional overrides and isolates (names that display as something else), and U+FFFD (what
+# undecodable bytes in a URL become).
+_UNSAFE_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]")
+
+
 def check_path(path: str) -> str:
     """Return ``path`` if it is a safe relative repository path, else raise :class:`PathError`."""
     if not isinstance(path, str) or not path:
         raise PathError(str(path), "empty path")
-    if "\\" in path or "\0" in path or "\n" in path or "\r" in path:
-        raise PathError(path, "backslashes and control characters are not allowed")
+    if "\\" in path or _UNSAFE_CHARS.search(path):
+        raise PathError(path, "backslashes, control and bidirectional characters are not allowed")
     if path.startswith("/"):
         raise PathError(path, "absolute paths are not allowed")
+    try:
+        size = len(path.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise PathError(path, "the path is not valid Unicode text") from None
+    if size > MAX_PATH_BYTES:
+        raise PathError(path, f"paths are at most {MAX_PATH_BYTES} bytes")
     for part in path.split("/"):
         if part in ("", ".", ".."):
             raise PathError(path, "empty, '.' and '..' segments are not allowed")
         if part.lower() == ".git":
             raise PathError(path, "'.git' components are not allowed")
+        if part.lower() in GIT_CONTROL_FILES:
+            raise PathError(path, f"{part} would change how every clone checks files out; it is not allowed")
+        if len(part.encode("utf-8")) > MAX_NAME_BYTES:
+            raise PathError(path, f"a file or folder name is at most {MAX_NAME_BYTES} bytes")
     return path
+
+
+def check_distinct(entries: Entries, added: Iterable[str]) -> None:
+    """Refuse a new path that differs from another only in case or Unicode normalization: macOS and
+    Windows clones would hold one file for both."""
+    folded = {_fold(path): path for path in entries if path not in added}
+    for path in added:
+        twin = folded.get(_fold(path))
+        if twin is not None and twin != path:
+            raise PathError(path, f"differs from {twin!r} only in case or Unicode normalization")
+        folded[_fold(path)] = path
+
+
+def _fold(path: str) -> str:
+    return unicodedata.normalize("NFC", path).casefold()
 
 
 def author_env(author: Author) -> dict[str, str]:
@@ -143,6 +178,7 @@ def entry_sha(entry: tuple[str, str] | None) -> str | None:
 
 def apply_changes(entries: Entries, blobs: dict[str, str | None], renames: dict[str, str]) -> set[str]:
     """Apply deletes/writes (blob shas) and renames to ``entries`` in place; return the touched paths."""
+    before = set(entries)
     for old, new in renames.items():
         if old not in entries:
             raise NotFoundError(f"cannot rename {old!r}: no such file")
@@ -166,6 +202,7 @@ def apply_changes(entries: Entries, blobs: dict[str, str | None], renames: dict[
             entries[path] = (mode, sha)
     touched = set(blobs) | set(renames) | set(renames.values())
     check_prefix_free(entries, touched)
+    check_distinct(entries, [path for path in touched if path in entries and path not in before])
     return touched
 
 

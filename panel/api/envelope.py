@@ -7,12 +7,13 @@ HTTP exceptions such as 404/405/413/415, and unexpected exceptions) become an en
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from panel.errors import ApiError
 from panel.repo import ConflictError, CursorError, NoChangeError, NotFoundError, PathError, RevisionError
@@ -54,22 +55,63 @@ def fail(status: int, code: str, message: str, details: dict[str, Any] | None = 
 
 
 def json_body(optional: bool = False) -> dict[str, Any]:
-    """The request's JSON object; 415 for another content type, 400 for malformed JSON or a non-object.
+    """The request's JSON object; 415 for another content type, 413 past the size limit, 400 for malformed
+    JSON (with its line and column), a non-object, or text that is not valid Unicode (naming the field).
 
     With ``optional`` an empty body is an empty object.
     """
-    if optional and not request.content_length:
+    if optional and not request.content_length and not request.headers.get("Transfer-Encoding"):
         return {}
     if not request.is_json:
         raise ApiError(
             415, "unsupported_media_type", "the request body must be JSON (Content-Type: application/json)"
         )
-    body = request.get_json(silent=True)  # reading the body raises 413 first when it is too large
-    if body is None:
-        raise ApiError(400, "bad_request", "the request body is not valid JSON")
+    raw = request.get_data(cache=True)  # raises 413 first when the declared length is too large
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit is not None and request.content_length is None and len(raw) >= limit:
+        raise RequestEntityTooLarge()  # a chunked body is cut at the limit rather than refused
+    if optional and not raw:
+        return {}
+    try:
+        body = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        where = {"line": exc.lineno, "column": exc.colno}
+        raise ApiError(400, "bad_request", f"the request body is not valid JSON: {exc.msg}", where) from None
+    except (UnicodeDecodeError, ValueError):
+        raise ApiError(400, "bad_request", "the request body is not valid UTF-8 JSON") from None
+    except RecursionError:
+        raise ApiError(400, "bad_request", "the request body nests too deeply") from None
     if not isinstance(body, dict):
-        raise ApiError(400, "bad_request", "the request body must be a JSON object")
+        raise ApiError(400, "bad_request", f"the request body must be a JSON object, not {_json_kind(body)}")
+    bad = _unpaired_surrogate(body)
+    if bad is not None:
+        message = f"'{bad}' is not valid Unicode text (it has an unpaired surrogate, \\ud800-\\udfff)"
+        raise ApiError(400, "bad_request", message, {"field": bad})
     return body
+
+
+def _json_kind(value: Any) -> str:
+    names = {type(None): "null", bool: "a boolean", int: "a number", float: "a number", str: "a string"}
+    return names.get(type(value), "a list")
+
+
+def _unpaired_surrogate(body: dict[str, Any]) -> str | None:
+    """The first field (``changes[2].content``) whose text JSON escapes made into a lone surrogate, which
+    no file, commit or database can hold."""
+    stack: list[tuple[Any, str]] = [(body, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return where or "the request body"
+        elif isinstance(value, dict):
+            stack.extend((v, f"{where}.{k}" if where else str(k)) for k, v in value.items())
+            stack.extend((k, f"{where}.{k}" if where else "a key") for k in value if isinstance(k, str))
+        elif isinstance(value, list):
+            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(value))
+    return None
 
 
 def field_str(body: dict[str, Any], name: str, *, required: bool = True) -> str | None:
@@ -85,7 +127,11 @@ def field_str(body: dict[str, Any], name: str, *, required: bool = True) -> str 
 
 def _http_error(exc: HTTPException) -> tuple[Response, int]:
     status = exc.code or 500
-    response, _ = fail(status, HTTP_CODES.get(status, "http_error"), exc.description or exc.name)
+    message = exc.description or exc.name
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if status == 413 and limit:
+        message = f"the request body is over the limit of {limit:,} bytes (KOMETA_PANEL_MAX_BODY)"
+    response, _ = fail(status, HTTP_CODES.get(status, "http_error"), message)
     for key, value in exc.get_headers():
         if key.lower() != "content-type":  # keeps e.g. Allow on 405
             response.headers[key] = value

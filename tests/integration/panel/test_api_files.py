@@ -4,6 +4,7 @@ bare git repository in tmp_path created by the app factory from the project's `c
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 from pathlib import Path
@@ -228,6 +229,51 @@ def test_body_over_the_limit_is_413(client: FlaskClient, repo: ConfigRepo) -> No
     big = json.dumps({"content": "# " + "x" * (5 * 1024 * 1024), "base": head})
     resp = client.put(f"/api/files/{MOVIES}", data=big, content_type="application/json")
     assert error_code(resp, 413) == "payload_too_large"
+    assert repo.head() == head
+
+
+def test_a_chunked_body_over_the_limit_is_413_too(client: FlaskClient, repo: ConfigRepo) -> None:
+    """Without Content-Length the body is cut at the limit; it must not then pass for malformed JSON."""
+    head = repo.head()
+    big = json.dumps({"content": "# " + "x" * (5 * 1024 * 1024), "base": head}).encode()
+    resp = client.put(
+        f"/api/files/{MOVIES}",
+        input_stream=io.BytesIO(big),
+        headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},  # as gunicorn sets it for chunked bodies
+    )
+    error = envelope(resp, 413)["error"]
+    assert error["code"] == "payload_too_large" and "5,242,880 bytes" in error["message"]
+    assert repo.head() == head
+
+
+def test_json_mistakes_are_named(client: FlaskClient, repo: ConfigRepo) -> None:
+    head = repo.head()
+    url = f"/api/files/{MOVIES}"
+    broken = envelope(
+        client.put(url, data='{"content": "a",\n "base": }', content_type="application/json"), 400
+    )
+    assert (
+        broken["error"]["details"] == {"line": 2, "column": 10}
+        and "Expecting value" in broken["error"]["message"]
+    )
+    null = envelope(client.put(url, data="null", content_type="application/json"), 400)["error"]
+    assert null["message"] == "the request body must be a JSON object, not null"
+    deep = '{"content": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    assert (
+        "nests too deeply"
+        in envelope(client.put(url, data=deep, content_type="application/json"), 400)["error"]["message"]
+    )
+    lone = '{"content": "collections:\\n  A\\ud800:\\n    plex_all: true\\n", "base": "' + head + '"}'
+    error = envelope(client.put(url, data=lone, content_type="application/json"), 400)["error"]
+    assert error["details"] == {"field": "content"} and "unpaired surrogate" in error["message"]
+    nested = {
+        "base": head,
+        "changes": [{"path": "a.yml", "content": "ok"}, {"path": "b.yml", "content": "x\ud800"}],
+    }
+    raw = json.dumps(nested)
+    error = envelope(client.post("/api/files", data=raw, content_type="application/json"), 400)["error"]
+    assert error["details"] == {"field": "changes[1].content"}
     assert repo.head() == head
 
 

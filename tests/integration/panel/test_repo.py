@@ -192,6 +192,13 @@ def test_rejected_writes_change_nothing(
         "a\\b",
         "",
         "a\0b",
+        "a" * 256 + ".yml",
+        "/".join(["d" * 200] * 21),
+        ".gitattributes",
+        "collections/.gitmodules",
+        "x\ufffd.yml",
+        "x\u202ey.yml",
+        "tab\there.yml",
     ],
 )
 def test_path_traversal_is_rejected_and_nothing_changes(repo: ConfigRepo, path: str) -> None:
@@ -202,6 +209,23 @@ def test_path_traversal_is_rejected_and_nothing_changes(repo: ConfigRepo, path: 
     with pytest.raises(PathError):
         repo.write({}, head, BOB, "m", renames={"config.yml": path})
     assert repo.head() == head and repo.log()[0][0].sha == head
+
+
+def test_names_a_clone_could_not_tell_apart_are_refused(repo: ConfigRepo) -> None:
+    """macOS and Windows clones hold one file for `Movies.yml` and `movies.yml`, or for NFC and NFD `café`."""
+    head = repo.head()
+    for twin in ("collections/Movies.yml", "COLLECTIONS/movies.yml", "Config.yml"):
+        with pytest.raises(PathError, match="only in case or Unicode normalization"):
+            repo.write({twin: b"a: 1\n"}, head, BOB, "m")
+    nfc, nfd = "caf\u00e9.yml", "cafe\u0301.yml"
+    landed = repo.write({nfc: b"a: 1\n"}, head, BOB, "m")
+    with pytest.raises(PathError, match="only in case"):
+        repo.write({nfd: b"a: 1\n"}, landed.sha, BOB, "m")
+    with pytest.raises(PathError, match="only in case"):
+        repo.write({"a.yml": b"1\n", "A.yml": b"2\n"}, landed.sha, BOB, "m")
+    moved = repo.write({}, landed.sha, BOB, "m", renames={nfc: "Caf\u00e9.yml"})
+    assert repo.read_file("Caf\u00e9.yml", moved.sha)[0] == b"a: 1\n"
+    assert repo.write({"a" * 255: b"x\n"}, moved.sha, BOB, "m").files == ["a" * 255]
 
 
 # ---------------------------------------------------------------------- compare-and-swap

@@ -10,6 +10,7 @@ Every commit made through the API is audited (``commit``, ``revert`` or ``restor
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -247,18 +248,23 @@ def write_changes(
             check=lambda _changes, head: check_tree(changes, renames, base=head),
         )
     except ConflictError as exc:
-        raise _conflict(repo, exc, changes, renames) from exc
+        raise conflict_error(repo, exc, changes, renames) from exc
     except NoChangeError:
         return ok({**commit_dict(repo.commit(repo.head())), "unchanged": True})
     audit_commit(commit)
     return ok({**commit_dict(commit), "unchanged": False})
 
 
-def _conflict(
-    repo: ConfigRepo, exc: ConflictError, changes: dict[str, bytes | None], renames: dict[str, str]
+def conflict_error(
+    repo: ConfigRepo,
+    exc: ConflictError,
+    changes: Mapping[str, bytes | None],
+    renames: Mapping[str, str] | None = None,
+    message: str | None = None,
 ) -> ApiError:
     """409 ``conflict``: ``details.files`` has ``{path, theirs, yours}`` for each contested path (and
     ``theirs``/``yours`` themselves when the edit was of one file)."""
+    renames = renames or {}
     yours: dict[str, str | None] = {old: None for old in renames}
     for old, new in renames.items():
         yours[new] = _content_at(repo, old, exc.base)

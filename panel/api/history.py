@@ -13,9 +13,9 @@ from flask import Blueprint, Response, request
 
 from panel.api.common import check_changes, commit_dict, get_author, get_repo
 from panel.api.envelope import ApiError, field_str, json_body, ok
-from panel.api.files import audit_commit
+from panel.api.files import audit_commit, conflict_error
 from panel.openapi import documented, query_param
-from panel.repo import MAX_LOG_LIMIT, Commit, NoChangeError
+from panel.repo import MAX_LOG_LIMIT, Commit, ConfigRepo, ConflictError, NoChangeError, NotFoundError
 
 bp = Blueprint("history", __name__)
 DEFAULT_LIMIT = 50
@@ -92,6 +92,8 @@ def revert(sha: str) -> tuple[Response, int]:
         commit = repo.revert(sha, get_author(), message, check=_check_all)
     except NoChangeError:
         return _unchanged()
+    except ConflictError as exc:
+        raise _revert_conflict(repo, exc) from exc
     audit_commit(commit, "revert")
     return _done(commit)
 
@@ -119,6 +121,19 @@ def restore(sha: str) -> tuple[Response, int]:
         return _unchanged()
     audit_commit(commit, "restore")
     return _done(commit)
+
+
+def _revert_conflict(repo: ConfigRepo, exc: ConflictError) -> ApiError:
+    """409 with, for each contested file, ``theirs`` (main's) and ``yours`` (what the revert would restore:
+    the file before the reverted commit), so a client can merge by hand."""
+    parents = repo.commit(exc.base).parents
+    wanted: dict[str, bytes | None] = {}
+    for path in exc.paths:
+        try:
+            wanted[path] = repo.read_file(path, parents[0])[0] if parents else None
+        except NotFoundError:
+            wanted[path] = None
+    return conflict_error(repo, exc, wanted, message=str(exc))
 
 
 def _done(commit: Commit) -> tuple[Response, int]:

@@ -138,7 +138,11 @@ def test_revert_conflict_is_409(client: FlaskClient, repo: ConfigRepo, three: li
     head = repo.head()
     body = envelope(client.post(f"/api/history/{three[1]}/revert"), 409)
     assert body["error"]["code"] == "conflict"
-    assert body["error"]["details"]["paths"] == [MOVIES] and body["error"]["details"]["head"] == head
+    details = body["error"]["details"]
+    assert details["paths"] == [MOVIES] and details["head"] == head and details["base"] == three[1]
+    theirs, yours = repo.read_file(MOVIES)[0].decode(), repo.read_file(MOVIES, three[0])[0].decode()
+    assert details["files"] == [{"path": MOVIES, "theirs": theirs, "yours": yours}]
+    assert (details["theirs"], details["yours"]) == (theirs, yours)
     assert repo.head() == head
 
 

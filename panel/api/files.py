@@ -17,6 +17,7 @@ from flask import Blueprint, Response, request
 
 from panel.api.common import check_changes, check_tree, commit_dict, get_author, get_repo, resolve_base
 from panel.api.envelope import ApiError, field_str, json_body, ok
+from panel.api.paging import PAGED, paged
 from panel.auth import current_user
 from panel.db import audit, get_session
 from panel.openapi import documented, query_param
@@ -87,13 +88,13 @@ def _text(data: bytes) -> tuple[str, bool]:
 
 
 @bp.get("/files")
-@documented(query={"rev": REV, "prefix": query_param("Only files under this folder")})
+@documented(query={"rev": REV, "prefix": query_param("Only files under this folder"), **PAGED})
 def list_files() -> tuple[Response, int]:
-    """Every file at ``?rev=`` (default main), optionally under ``?prefix=``."""
+    """The files at ``?rev=`` (default main), optionally under ``?prefix=``, by path; paged."""
     repo = get_repo()
     sha = repo.resolve(request.args.get("rev") or "main")
     items = repo.list_tree(sha, request.args.get("prefix") or "")
-    return ok({"commit": sha, "items": items, "next_cursor": None})
+    return ok({"commit": sha, **paged(items, lambda item: (str(item["path"]),), dict)})
 
 
 @bp.get("/files/<anypath:path>")

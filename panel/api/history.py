@@ -14,32 +14,12 @@ from flask import Blueprint, Response, request
 from panel.api.common import check_changes, commit_dict, get_author, get_repo
 from panel.api.envelope import ApiError, field_str, json_body, ok
 from panel.api.files import audit_commit, conflict_error
+from panel.api.paging import CURSOR, LIMIT, parse_limit
 from panel.openapi import documented, query_param
-from panel.repo import MAX_LOG_LIMIT, Commit, ConfigRepo, ConflictError, NoChangeError, NotFoundError
+from panel.repo import Commit, ConfigRepo, ConflictError, NoChangeError, NotFoundError
 
 bp = Blueprint("history", __name__)
-DEFAULT_LIMIT = 50
-LIMIT = query_param(
-    f"Page size, 1 to {MAX_LOG_LIMIT} (default {DEFAULT_LIMIT})",
-    {"type": "integer", "minimum": 1, "maximum": MAX_LOG_LIMIT},
-)
-CURSOR = query_param("The previous page's next_cursor")
 _STR = {"type": "string"}
-
-
-def parse_limit(raw: str | None) -> int:
-    """``?limit=``: default 50, at most 500; 400 for anything but a whole number from 1 to 500."""
-    if raw is None or raw == "":
-        return DEFAULT_LIMIT
-    try:
-        limit = int(raw)
-    except ValueError:
-        limit = 0
-    if not 1 <= limit <= MAX_LOG_LIMIT:
-        raise ApiError(
-            400, "bad_request", f"'limit' must be a whole number from 1 to {MAX_LOG_LIMIT}, got {raw!r}"
-        )
-    return limit
 
 
 @bp.get("/history")

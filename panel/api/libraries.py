@@ -27,6 +27,7 @@ from flask import Blueprint, Response, request
 from modules.plex import LIBTYPES, PlexGateway, Section
 from panel.api.common import get_repo, get_settings
 from panel.api.envelope import ApiError, ok, timestamp
+from panel.api.paging import PAGED, paged
 from panel.libraries import (
     CONFIG_PATH,
     ConfigTextError,
@@ -217,17 +218,16 @@ def _types(sections: list[dict[str, Any]] | None) -> dict[str, str]:
 
 
 @bp.get("/libraries")
-@documented(query=QUERY)
+@documented(query={**QUERY, **PAGED})
 def list_libraries() -> tuple[Response, int]:
     """Every Plex library with the config.yml libraries that target it, then those Plex does not have."""
     refresh = _refresh_arg()
     plex = plex_sections(refresh)
     sections = plex["value"] if plex["reachable"] else None
     sha, uses, config = config_side(request.args.get("rev") or "main", _types(sections))
-    items = library_items(sections, uses)
-    return ok(
-        {"commit": sha, "plex": _plex_block(plex), "config": config, "items": items, "next_cursor": None}
-    )
+    numbered = list(enumerate(library_items(sections, uses)))
+    page = paged(numbered, lambda pair: (pair[0],), lambda pair: pair[1])
+    return ok({"commit": sha, "plex": _plex_block(plex), "config": config, **page})
 
 
 @bp.get("/libraries/<path:ident>")

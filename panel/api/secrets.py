@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from panel.api.common import get_repo, secrets_fernet
 from panel.api.envelope import ApiError, field_str, json_body, ok
+from panel.api.paging import PAGED, paged
 from panel.auth import current_user
 from panel.db import Secret, audit, get_session, utcnow
 from panel.openapi import documented
@@ -66,10 +67,10 @@ def _username() -> str:
 
 
 @bp.get("/secrets")
-@documented()
+@documented(query=PAGED)
 def list_secrets() -> tuple[Response, int]:
-    """Every stored secret (never its value) with where config.yml uses it, and ``missing``: placeholders
-    config.yml uses that have no stored secret."""
+    """The stored secrets by name (never their values) with where config.yml uses each, paged; and
+    ``missing``: placeholders config.yml uses that have no stored secret."""
     rows = all_secrets(get_session())
     uses = _uses()
     stored = {row.name for row in rows}
@@ -79,8 +80,7 @@ def list_secrets() -> tuple[Response, int]:
             missing.setdefault(use.name, []).append(use.place())
     return ok(
         {
-            "items": [_item(row, uses) for row in rows],
-            "next_cursor": None,
+            **paged(rows, lambda row: (row.name,), lambda row: _item(row, uses)),
             "missing": [{"name": name, "used_in": places} for name, places in sorted(missing.items())],
         }
     )

@@ -49,7 +49,7 @@ def run_once(options: Options, env: dict[str, str]) -> int:
     events.info(
         f"created {summary.get('created', 0)}, updated {summary.get('updated', 0)}, "
         f"unchanged {summary.get('unchanged', 0)}, deleted {summary.get('deleted', 0)}, "
-        f"errors {summary.get('error', 0)}; items +{summary.get('items_added', 0)} -{summary.get('items_removed', 0)}; "
+        f"errors {summary.get('error', 0) + summary['other_errors']}; items +{summary.get('items_added', 0)} -{summary.get('items_removed', 0)}; "
         f"Plex requests: {report.plex_reads} reads, {report.plex_writes} writes; {report.seconds:.1f}s"
     )
     if options.report is not None:

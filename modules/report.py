@@ -74,10 +74,13 @@ class RunReport:
         )
 
     def summary(self) -> dict[str, int]:
+        """Collections by status, items added and removed, and ``other_errors``: errors outside any
+        collection (a file that does not load, a library Plex lacks)."""
         total: dict[str, int] = {}
         for library in self.libraries:
             for key, value in library.counts().items():
                 total[key] = total.get(key, 0) + value
+        total["other_errors"] = len(self.errors) + sum(len(library.errors) for library in self.libraries)
         return total
 
     def to_dict(self) -> dict[str, Any]:

@@ -70,6 +70,7 @@ def test_a_successful_run_exits_0_writes_the_report_and_logs_meta_log_beside_the
     assert (westerns["name"], westerns["status"]) == ("Westerns", "created")
     assert sorted(i["rating_key"] for i in westerns["added"]) == sorted(keys(WESTERNS))
     assert report["summary"]["created"] == 1 and report["summary"]["error"] == 0
+    assert report["summary"]["other_errors"] == 0
     log = (ws.directory / "logs" / "meta.log").read_text(encoding="utf-8")
     assert "Movies Library" in log and "created 1" in log
     assert sorted(ws.members("Westerns")) == sorted(keys(WESTERNS))
@@ -88,6 +89,20 @@ def test_a_collection_error_exits_1_and_the_others_are_still_built(ws: Workspace
     }
     assert statuses == {"Westerns": "created", "Popular": "error"}
     assert ws.has_collection("Westerns")
+
+
+def test_a_collection_file_that_does_not_parse_counts_in_the_summary_and_exits_1(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    ws.collections_file("collections:\n  Tab:\t# tab comment\n    plex_all:\ttrue\n")
+    report_path = tmp_path / "report.json"
+    done = run_kometa(
+        ["--run", "--config", str(ws.config_path), "--report", str(report_path)], env=secrets_env(ws)
+    )
+    assert done.returncode == 1
+    assert "movies.yml:2:7: YAML syntax error" in done.stdout and "errors 1;" in done.stdout
+    report = json.loads(report_path.read_text())
+    assert report["summary"]["other_errors"] == 1 and report["summary"]["error"] == 0
 
 
 def test_an_invalid_config_exits_1_with_file_line_and_column(ws: Workspace) -> None:

@@ -235,6 +235,12 @@ def _check_scalar(node: ScalarNode, path: Path, source: str, lines: list[str]) -
     bare = _PLACEHOLDER.sub("", value).strip()
     if not _credential_like(bare):
         return found
+    if "<<" in bare or ">>" in bare:
+        add(
+            "secret_value",
+            "looks like a placeholder with a typo; write it as <<name>>, two brackets each side",
+        )
+        return found
     token_key = "token" in key.lower()
     if token_key and _PLEX_TOKEN.fullmatch(bare):
         add("plex_token", "looks like a Plex token", plex=_in_plex(path, key))

@@ -166,6 +166,11 @@ def test_a_token_reached_through_an_alias_is_found_at_its_anchor() -> None:
     assert places(text) == [(2, 13, "/plex/token", "plex_token")]
 
 
+def test_a_placeholder_with_a_typo_says_so() -> None:
+    [finding] = scan_text("plex:\n  token: <<plex_token>\n", "config.yml")
+    assert finding.line == 2 and "placeholder with a typo" in finding.message
+
+
 def test_notifiarr_passthrough_url() -> None:
     key = "b8a2d1c7-2f7e-4b3a-" + "9d8e-5a1c3e7f9b2d"
     text = f"webhooks:\n  error: https://notifiarr.com/api/v1/notification/passthrough/{key}\n"

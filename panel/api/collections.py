@@ -28,7 +28,7 @@ def list_all() -> tuple[Response, int]:
 @bp.get("/collections/<path:ident>")
 @documented(query=READ_QUERY)
 def get_one(ident: str) -> tuple[Response, int]:
-    """One collection ``{id, file, name, line, definition, yaml, blob, commit}`` at ``?rev=``."""
+    """One collection ``{id, file, name, line, definition, inherited, yaml, blob, commit}`` at ``?rev=``."""
     return entries.get_one(COLLECTIONS, ident)
 
 

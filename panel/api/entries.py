@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, request
+from ruamel.yaml.composer import ComposerError
 from ruamel.yaml.error import YAMLError
 
 from panel.api.common import check_changes, get_repo
@@ -126,24 +127,31 @@ def _find(section: Section, path: str, name: str, rev: str) -> tuple[dict[str, A
 
 
 def get_one(section: Section, ident: str) -> tuple[Response, int]:
-    """One entry ``{id, file, name, line, definition, yaml, blob, commit}`` at ``?rev=``."""
+    """One entry ``{id, file, name, line, definition, inherited, yaml, blob, commit}`` at ``?rev=``."""
     path, name = split_id(section, ident)
     sha = get_repo().resolve(request.args.get("rev") or "main")
     item, _text, blob = _find(section, path, name, sha)
     return ok({**item, "blob": blob, "commit": sha})
 
 
+def _not_yaml(exc: YAMLError) -> ApiError:
+    """400 for a ``yaml`` field that does not parse, at the line and column the parser stopped."""
+    mark = getattr(exc, "problem_mark", None)
+    place = {"line": mark.line + 1, "column": mark.column + 1} if mark is not None else {}
+    where = f" at {place['line']}:{place['column']}" if place else ""
+    return ApiError(400, "bad_request", f"'yaml' is not valid YAML{where}", {"field": "yaml", **place})
+
+
 def _yaml_mapping(source: str) -> str:
     """``source`` when it is YAML text of a mapping; 400 naming the field (and line:col) otherwise."""
     try:
         value = load_rt(source)
+    except ComposerError as exc:
+        if str(exc.problem).startswith("found undefined alias"):
+            return source  # an alias to an anchor elsewhere in the file: set_entry parses it there
+        raise _not_yaml(exc) from exc
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        place = {"line": mark.line + 1, "column": mark.column + 1} if mark is not None else {}
-        where = f" at {place['line']}:{place['column']}" if place else ""
-        raise ApiError(
-            400, "bad_request", f"'yaml' is not valid YAML{where}", {"field": "yaml", **place}
-        ) from exc
+        raise _not_yaml(exc) from exc
     if not isinstance(value, Mapping):
         raise ApiError(400, "bad_request", "'yaml' must be the YAML text of a mapping", {"field": "yaml"})
     return source
@@ -159,12 +167,14 @@ def _definition(body: dict[str, Any]) -> dict[str, Any] | str:
     return definition
 
 
-def _edited(section: Section, text: str, name: str, definition: dict[str, Any] | str) -> str:
-    """``text`` with entry ``name`` set; 400 when the file cannot be edited."""
+def _edited(section: Section, path: str, text: str, name: str, definition: dict[str, Any] | str) -> str:
+    """``text`` of ``path`` with entry ``name`` set; 400 when the file cannot be edited that way."""
     try:
-        return set_entry(text, section.key, name, definition)
+        return set_entry(text, section.key, name, definition, path)
     except (YAMLError, ValueError) as exc:
-        raise ApiError(400, "bad_request", f"cannot edit the YAML: {exc}") from exc
+        raise ApiError(
+            400, "bad_request", f"cannot edit the YAML: {exc}", {"file": path, "name": name}
+        ) from exc
 
 
 def _commit(path: str, text: str, base: str, message: str) -> tuple[Response, int]:
@@ -183,7 +193,7 @@ def put_one(section: Section, ident: str) -> tuple[Response, int]:
     default = f"Update {section.noun} {name} in {path}"
     message = field_str(body, "message", required=False) or default
     text, _blob = read_text(path, get_repo().resolve(base))
-    return _commit(path, _edited(section, text or "", name, definition), base, message)
+    return _commit(path, _edited(section, path, text or "", name, definition), base, message)
 
 
 def create_one(section: Section) -> tuple[Response, int]:
@@ -200,7 +210,7 @@ def create_one(section: Section) -> tuple[Response, int]:
     if text is not None and any(i["name"] == name for i in items(section, text, path)):
         ident = f"{path}::{name}"
         raise ApiError(409, "conflict", f"{section.noun} {name!r} already exists in {path}", {"id": ident})
-    response, _status = _commit(path, _edited(section, text or "", name, definition), base, message)
+    response, _status = _commit(path, _edited(section, path, text or "", name, definition), base, message)
     return response, 201
 
 
@@ -212,4 +222,8 @@ def delete_one(section: Section, ident: str) -> tuple[Response, int]:
         raise ApiError(400, "bad_request", "'base' (the commit the deletion is based on) is required")
     message = request.args.get("message") or f"Delete {section.noun} {name} from {path}"
     _item, text, _blob = _find(section, path, name, get_repo().resolve(base))
-    return _commit(path, delete_entry(text, section.key, name), base, message)
+    try:
+        edited = delete_entry(text, section.key, name, path)
+    except ValueError as exc:
+        raise ApiError(400, "bad_request", f"cannot delete: {exc}", {"file": path, "name": name}) from exc
+    return _commit(path, edited, base, message)

@@ -62,7 +62,7 @@ def list_all() -> tuple[Response, int]:
 @bp.get("/overlays/<path:ident>")
 @documented(query=READ_QUERY)
 def get_one(ident: str) -> tuple[Response, int]:
-    """One overlay ``{id, file, name, line, definition, yaml, overlay, blob, commit}`` at ``?rev=``."""
+    """One overlay ``{id, file, name, line, definition, inherited, yaml, overlay, blob, commit}`` at ``?rev=``."""
     return entries.get_one(OVERLAYS, ident)
 
 

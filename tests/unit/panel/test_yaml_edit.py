@@ -5,11 +5,12 @@ listed, replaced, added and deleted by splicing their own lines, so every other 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from modules.validate import validate_text
-from panel.yaml_edit import delete_entry, dump_rt, list_entries, load_rt, set_entry
+from panel.yaml_edit import check_edit, delete_entry, dump_rt, list_entries, load_rt, set_entry
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 OVERLAYS = """\
@@ -193,3 +194,183 @@ def test_what_cannot_be_edited_is_refused() -> None:
         set_entry("- a\n- b\n", "overlays", "A", {"plex_all": True})
     with pytest.raises(ValueError, match="mapping or list"):
         set_entry(OVERLAYS, "overlays", "4K", "just words")
+
+
+# ------------------------------------------------------------- real-world files (findings 1, 2, 4-7, 13)
+
+INDENTED = """\
+collections:
+    Pixar:
+        # Pixar feature films
+        plex_search:
+            all:
+                studio:
+                - Pixar
+                - Pixar Animation Studios
+        sort_title: "!Pixar"
+        summary: Pixar films
+    DreamWorks:
+        plex_search:
+            all:
+                studio: DreamWorks Animation
+"""
+SHARED = """\
+x-shared: &shared_settings             # anchor reused below
+  sync_mode: sync
+  collection_order: alpha
+  minimum_items: 3
+
+collections:
+  Trending:                       # inline key comment
+    template: {name: Chart}
+    trakt_trending: 30            # thirty items
+    filters: &no_horror
+      genre.not: Horror
+
+  Popular:
+    tmdb_popular: 40
+    filters: *no_horror
+    summary: >
+      Popular movies right now,
+      according to TMDb.
+
+  Marvel Cinematic Universe:
+    <<: *shared_settings
+    trakt_list: https://trakt.tv/users/donxy/lists/marvel-cinematic-universe
+    collection_order: custom
+    summary: 'The MCU, in release order'
+# end of collections
+"""
+NUMBERS = """\
+collections:
+  1917:
+    plex_search:
+      all:
+        title: '1917'
+  2001.5:
+    plex_all: true
+  ~:
+    plex_all: true
+  Other:   # a plain name
+    plex_all: true
+"""
+
+
+def entry(text: str, name: str) -> dict[str, Any]:
+    return next(i for i in list_entries(text, "f.yml", "collections") if i["name"] == name)
+
+
+def test_a_json_edit_in_a_four_space_file_keeps_its_indentation() -> None:
+    pixar = entry(INDENTED, "Pixar")["definition"]
+    out = set_entry(INDENTED, "collections", "Pixar", {**pixar, "summary": "Pixar Animation Studios films"})
+    assert out == INDENTED.replace("summary: Pixar films", "summary: Pixar Animation Studios films")
+    pixar["plex_search"]["all"]["studio"].append("Disney")
+    out = set_entry(INDENTED, "collections", "Pixar", {**pixar, "visible_home": True})
+    assert out == INDENTED.replace(
+        "                - Pixar Animation Studios\n",
+        "                - Pixar Animation Studios\n                - Disney\n",
+    ).replace("        summary: Pixar films\n", "        summary: Pixar films\n        visible_home: true\n")
+    added = set_entry(
+        INDENTED, "collections", "Illumination", {"plex_search": {"all": {"studio": ["Illumination"]}}}
+    )
+    assert added == INDENTED + (
+        "    Illumination:\n        plex_search:\n            all:\n                studio:\n"
+        "                - Illumination\n"
+    )
+    source = "plex_search:\n    all:\n        studio: Pixar\n"
+    out = set_entry(INDENTED, "collections", "Pixar", source)
+    assert (
+        out
+        == "collections:\n    Pixar:\n"
+        + "".join("        " + line for line in source.splitlines(True))
+        + (INDENTED[INDENTED.index("    DreamWorks:") :])
+    )
+
+
+def test_the_safety_net_refuses_an_edit_that_swallows_the_next_entry() -> None:
+    swallowed = (  # what a 2-space re-dump of Pixar once gave: DreamWorks became a key of Pixar
+        "collections:\n  Pixar:\n        # Pixar feature films\n    plex_search:\n      all:\n        studio:\n"
+        '          - Pixar\n          - Pixar Animation Studios\n    sort_title: "!Pixar"\n'
+        "    summary: Pixar films\n" + INDENTED[INDENTED.index("    DreamWorks:") :]
+    )
+    definition = entry(INDENTED, "Pixar")["definition"]
+    with pytest.raises(
+        ValueError, match=r"Indent\.yml: collections entry 'Pixar'.*other entries \('DreamWorks'\)"
+    ):
+        check_edit(load_rt(INDENTED), swallowed, "collections", "Pixar", definition, "Indent.yml")
+    with pytest.raises(ValueError, match="top-level 'x-shared'"):
+        check_edit(
+            load_rt(SHARED),
+            SHARED.replace("minimum_items: 3", "minimum_items: 4"),
+            "collections",
+            "Popular",
+            None,
+        )
+    with pytest.raises(ValueError, match="would not read back"):
+        check_edit(load_rt(NUMBERS), NUMBERS, "collections", "Other", {"plex_all": False})
+
+
+def test_numbers_and_nulls_are_names_too() -> None:
+    items = list_entries(NUMBERS, "n.yml", "collections")
+    assert [i["id"] for i in items] == ["n.yml::1917", "n.yml::2001.5", "n.yml::None", "n.yml::Other"]
+    assert items[0]["definition"] == {"plex_search": {"all": {"title": "1917"}}}
+    out = set_entry(NUMBERS, "collections", "1917", {"plex_search": {"all": {"title": "1917"}}, "limit": 5})
+    assert out == NUMBERS.replace("        title: '1917'\n", "        title: '1917'\n    limit: 5\n")
+    assert set_entry(NUMBERS, "collections", "2001.5", {"plex_all": False}) == NUMBERS.replace(
+        "  2001.5:\n    plex_all: true", "  2001.5:\n    plex_all: false"
+    )
+    assert delete_entry(NUMBERS, "collections", "None") == NUMBERS.replace("  ~:\n    plex_all: true\n", "")
+    first = "  1917:\n    plex_search:\n      all:\n        title: '1917'\n"
+    assert delete_entry(NUMBERS, "collections", "1917") == NUMBERS.replace(first, "")
+
+
+def test_anchors_and_aliases_stay_as_written() -> None:
+    trending = entry(SHARED, "Trending")["definition"]
+    out = set_entry(SHARED, "collections", "Trending", {**trending, "trakt_trending": 50})
+    assert out == SHARED.replace("trakt_trending: 30 ", "trakt_trending: 50 ")
+    popular = entry(SHARED, "Popular")["definition"]
+    out = set_entry(SHARED, "collections", "Popular", {**popular, "tmdb_popular": 20})
+    assert out == SHARED.replace("tmdb_popular: 40", "tmdb_popular: 20")
+    source = entry(SHARED, "Popular")["yaml"].replace("40", "20")
+    assert source.startswith("tmdb_popular: 20\nfilters: *no_horror\n")
+    assert set_entry(SHARED, "collections", "Popular", source) == out
+    with pytest.raises(
+        ValueError, match=r"m\.yml: collections entry 'Trending'.*undefined alias 'no_horror'"
+    ):
+        delete_entry(SHARED, "collections", "Trending", "m.yml")
+    with pytest.raises(ValueError, match=r"other entries .*'Popular'"):
+        set_entry(SHARED, "collections", "Trending", {**trending, "filters": {"genre.not": "Drama"}})
+
+
+def test_merge_keys_stay_and_only_changed_keys_are_written() -> None:
+    mcu = entry(SHARED, "Marvel Cinematic Universe")
+    assert mcu["inherited"] == ["sync_mode", "minimum_items"]
+    assert mcu["definition"]["sync_mode"] == "sync" and mcu["definition"]["collection_order"] == "custom"
+    definition = {**mcu["definition"], "summary": "The MCU, in release order (updated)"}
+    out = set_entry(SHARED, "collections", "Marvel Cinematic Universe", definition)
+    assert out == SHARED.replace("release order'", "release order (updated)'")
+    out = set_entry(SHARED, "collections", "Marvel Cinematic Universe", {**definition, "minimum_items": 1})
+    assert out == SHARED.replace("release order'\n", "release order (updated)'\n    minimum_items: 1\n")
+    without = {k: v for k, v in definition.items() if k != "minimum_items"}
+    with pytest.raises(ValueError, match="'minimum_items' comes from a '<<' merge key"):
+        set_entry(SHARED, "collections", "Marvel Cinematic Universe", without, "m.yml")
+    source = mcu["yaml"].replace("custom", "release")
+    assert source.startswith("<<: *shared_settings\n")
+    out = set_entry(SHARED, "collections", "Marvel Cinematic Universe", source)
+    assert out == SHARED.replace("collection_order: custom", "collection_order: release")
+
+
+def test_crlf_files_keep_crlf_on_every_line() -> None:
+    text = SHARED.replace("\n", "\r\n")
+    popular = entry(text, "Popular")["definition"]
+    out = set_entry(text, "collections", "Popular", {**popular, "tmdb_popular": 20, "limit": 5})
+    expected = SHARED.replace("tmdb_popular: 40", "tmdb_popular: 20").replace(
+        "      according to TMDb.\n", "      according to TMDb.\n    limit: 5\n"
+    )
+    assert out == expected.replace("\n", "\r\n")
+    out = set_entry(text, "collections", "Popular", "tmdb_popular: 20\r\nfilters: *no_horror\n")
+    assert out.count("\r\n") == out.count("\n") and "    filters: *no_horror\r\n\r\n  Marvel" in out
+    out = set_entry(text, "collections", "New One", {"plex_all": True})
+    end = "# end of collections\r\n"
+    assert out == text.replace(end, "\r\n  New One:\r\n    plex_all: true\r\n" + end)
+    assert delete_entry(out, "collections", "New One") == text

@@ -18,13 +18,14 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
+    FoldedScalarString,
     LiteralScalarString,
     SingleQuotedScalarString,
 )
 
 _LINES = re.compile(r"[^\n]*\n|[^\n]+$")
 _MERGE_LINE = re.compile(r"<<[ \t]*:")
-_KEPT_STYLES = (SingleQuotedScalarString, DoubleQuotedScalarString, LiteralScalarString)
+_KEPT_STYLES = (SingleQuotedScalarString, DoubleQuotedScalarString, LiteralScalarString, FoldedScalarString)
 
 
 @dataclass(frozen=True)

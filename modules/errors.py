@@ -44,3 +44,7 @@ class DefinitionError(KometaError):
 
 class PlexError(KometaError):
     """Plex refused a request or could not be reached."""
+
+
+class UnsupportedError(ConfigError):
+    """Valid for Kometa, but not run by this engine (a Kometa default not shipped): skipped with a warning."""

@@ -12,12 +12,12 @@ from typing import Any
 import requests
 
 from modules.config_blocks import YAML_SUFFIXES, FileRef, file_candidates, parse_file_blocks, resolve_path
-from modules.errors import ConfigError, Location
+from modules.errors import ConfigError, Location, UnsupportedError
+from modules.kometa_defaults import lookup_default, shipped_defaults
 from modules.yamlio import load, parse, where
 
 Fetch = Callable[[str], str]
 SECTIONS = ("templates", "collections", "dynamic_collections", "external_templates")
-DEFAULT_FOLDERS = ("both", "chart", "award", "")  # searched after the library type's own folder
 URL_TIMEOUT = 30
 
 
@@ -43,7 +43,11 @@ class CollectionFile:
 def load_collection_files(
     ref: FileRef, config_dir: Path, defaults_dir: Path, library_type: str, fetch: Fetch | None = None
 ) -> list[CollectionFile]:
-    """The collection files one file block stands for (a folder gives several)."""
+    """The collection files one file block stands for (a folder gives several).
+
+    UnsupportedError (a ConfigError) means Kometa would load the block but this engine cannot: callers
+    skip it with a warning.
+    """
     if ref.kind in ("git", "repo"):
         raise ConfigError(
             f"{ref.kind}: {ref.value}: not supported: needs the Kometa community repository; "
@@ -93,30 +97,14 @@ def _folder_files(ref: FileRef, base: Path) -> list[Path]:
     return found
 
 
-def _default_folders(defaults_dir: Path, library_type: str) -> list[Path]:
-    """The folders searched for `default:` names, in order."""
-    return [defaults_dir / library_type, *(defaults_dir / name for name in DEFAULT_FOLDERS)]
-
-
 def _find_default(ref: FileRef, defaults_dir: Path, library_type: str) -> Path:
-    """`NAME.yml` in defaults/<type>/, both/, chart/, award/, then defaults/ itself."""
-    name = ref.value
-    for suffix in YAML_SUFFIXES:
-        if name.lower().endswith(suffix):
-            name = name[: -len(suffix)]
-    folders = _default_folders(defaults_dir, library_type)
-    for folder in folders:
-        for candidate in file_candidates(folder / name):
-            if candidate.is_file():
-                return candidate
-    known = sorted(
-        {p.stem for f in folders if f.is_dir() for p in f.iterdir() if p.suffix.lower() in YAML_SUFFIXES}
-    )
-    available = ", ".join(known) if known else f"none (no defaults found in {defaults_dir})"
-    raise ConfigError(
-        f"default: {ref.value}: no such default for {library_type} libraries; available: {available}",
-        ref.location,
-    )
+    """The shipped collection default `ref` names; a Kometa default not shipped is UnsupportedError."""
+    found = lookup_default(ref.value, "collection", library_type, shipped_defaults(defaults_dir))
+    if found.status == "shipped" and found.path is not None:
+        return defaults_dir / found.path
+    hint = f" ({found.hint})" if found.hint else ""
+    error = UnsupportedError if found.status == "unshipped" else ConfigError
+    raise error(f"{found.message}{hint}", ref.location)
 
 
 def _download(ref: FileRef, fetch: Fetch) -> str:

@@ -14,16 +14,15 @@ from modules import artwork, dynamic, webhooks
 from modules.collection_run import GuidIndex, RunSettings, run_definition
 from modules.config import Config, FileRef, LibraryConfig
 from modules.context import LibraryContext
-from modules.errors import KometaError, Location, PlexError
+from modules.errors import KometaError, Location, PlexError, UnsupportedError
 from modules.events import Events
 from modules.files import CollectionFile, load_collection_files, merged_templates
+from modules.kometa_defaults import DEFAULTS_DIR
 from modules.plex import PlexGateway, Section
 from modules.report import LibraryReport, RunReport
 from modules.schedule import check
 from modules.templates import apply_templates
 from modules.yamlio import plain, where
-
-DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "defaults"
 
 
 @dataclass
@@ -311,6 +310,10 @@ def _run_files(
                 continue
         try:
             files = load_collection_files(ref, run.config_dir, DEFAULTS_DIR, context.libtype, options.fetch)
+        except UnsupportedError as exc:
+            report.warnings.append(str(exc))
+            events.warning(str(exc), library=library.name)
+            continue
         except KometaError as exc:
             report.errors.append(str(exc))
             events.error(str(exc), library=library.name)

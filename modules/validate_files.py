@@ -1,8 +1,9 @@
 """Cross-file checks: config.yml and every file it references, each file parsed and schema-checked once.
 
 File blocks are resolved as the engine resolves them (`modules.config_blocks`, `modules.files`): `file` and
-`folder` against the config folder, `default` in defaults/ for the library's type, `url` not fetched (a
-`remote` warning), `git` / `repo` not read by this engine (an `unsupported` warning). Collection files
+`folder` against the config folder, `default` with `modules.kometa_defaults` (a Kometa default this engine
+does not ship is an `unsupported` warning, a name Kometa does not know an `unknown-default` error), `url`
+not fetched (a `remote` warning), `git` / `repo` not read by this engine (an `unsupported` warning). Collection files
 are then checked with their templates (own and external) for the library that lists them.
 
 Plex is not asked, so a library's type (movie, show, artist) comes from `library_types`, else from its
@@ -19,14 +20,22 @@ from pathlib import Path
 from typing import Any
 
 from modules.config_blocks import YAML_SUFFIXES, file_candidates, resolve_path
-from modules.files import DEFAULT_FOLDERS, SECTIONS
+from modules.files import SECTIONS
+from modules.kometa_defaults import (
+    DEFAULTS_DIR,
+    Namespace,
+    library_types_of,
+    lookup_default,
+    shipped_defaults,
+)
 from modules.validate_definitions import DefinitionChecker, LibraryInfo, Templates, TemplateSource
 from modules.validate_document import Document, JsonPath, Problem, load_document
 from modules.validate_notes import LIST_KINDS, config_notes, schedule_problem
 from modules.validate_schema import did_you_mean, schema_problems
 
-DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "defaults"
 SOURCE_KEYS = ("file", "folder", "default", "pmm", "url", "git", "repo")
+NAMESPACES: dict[str, Namespace] = {"collection": "collection", "overlay": "overlay", "playlist": "playlist"}
+"""The defaults namespace of each file kind that may use `default:` (metadata files may not)."""
 MOVIE_WORDS = frozenset({"movie", "movies", "film", "films", "cinema", "kino", "filme"})
 SHOW_WORDS = frozenset({"tv", "show", "shows", "series", "serien", "séries", "anime", "cartoons", "kids"})
 MUSIC_WORDS = frozenset({"music", "musik", "audio", "songs", "artists", "albums"})
@@ -86,6 +95,7 @@ class Session:
         self.checked: set[tuple[str, str, str | None, str]] = set()
         self.config_dir = Path(".")
         self.definitions = DefinitionChecker(self.problems.append)
+        self.shipped = shipped_defaults(defaults_dir)
 
     # ------------------------------------------------------------------ files
 
@@ -165,7 +175,7 @@ class Session:
         types: set[str] = set()
         for ref in self.refs(config, ("libraries", name, "collection_files"), schedules=False):
             if ref.kind == "default":
-                found = {t for t in ("movie", "show") if self._default_in(self.defaults_dir / t, ref.value)}
+                found = library_types_of(ref.value, self.shipped)
                 types |= found if len(found) == 1 else set()
         return types.pop() if len(types) == 1 else None
 
@@ -228,7 +238,8 @@ class Session:
             self.problems.append(ref.document.problem(ref.path, "warning", "unsupported", message))
             return []
         if ref.kind == "default":
-            return self._default(ref, libtype) if kind == "collection" else []
+            namespace = NAMESPACES.get(kind or "")
+            return self._default(ref, libtype, namespace) if namespace else []
         base = resolve_path(ref.value, self.config_dir, ref.kind)
         if ref.kind == "folder":
             return self._folder(ref, base)
@@ -257,29 +268,15 @@ class Session:
             self.problems.append(ref.document.problem(ref.path, "error", "missing-file", message))
         return found
 
-    def _default_folders(self, libtype: str | None) -> list[Path]:
-        types = [libtype] if libtype else ["movie", "show"]
-        return [*(self.defaults_dir / t for t in types), *(self.defaults_dir / f for f in DEFAULT_FOLDERS)]
-
-    @staticmethod
-    def _default_in(folder: Path, name: str) -> Path | None:
-        for suffix in YAML_SUFFIXES:
-            name = name[: -len(suffix)] if name.lower().endswith(suffix) else name
-        return next((c for c in file_candidates(folder / name) if c.is_file()), None)
-
-    def _default(self, ref: Ref, libtype: str | None) -> list[Path]:
-        folders = self._default_folders(libtype)
-        for folder in folders:
-            found = self._default_in(folder, ref.value)
-            if found is not None:
-                return [found]
-        known = sorted(
-            {p.stem for f in folders if f.is_dir() for p in f.iterdir() if p.suffix in YAML_SUFFIXES}
+    def _default(self, ref: Ref, libtype: str | None, namespace: Namespace) -> list[Path]:
+        """The shipped default file; an `unsupported` warning or `unknown-default` error otherwise."""
+        found = lookup_default(ref.value, namespace, libtype, self.shipped)
+        if found.status == "shipped" and found.path is not None:
+            return [self.defaults_dir / found.path]
+        severity, code = (
+            ("warning", "unsupported") if found.status == "unshipped" else ("error", "unknown-default")
         )
-        scope = f" for {libtype} libraries" if libtype else ""
-        hint = did_you_mean(ref.value, known) or f"available: {', '.join(known) or 'none'}"
-        message = f"no default named `{ref.value}`{scope}"
-        self.problems.append(ref.document.problem(ref.path, "error", "unknown-default", message, hint))
+        self.problems.append(ref.document.problem(ref.path, severity, code, found.message, found.hint))
         return []
 
     # ------------------------------------------------------------------ collection files

@@ -2,10 +2,12 @@
 
 Pure logic over text: repository files are read through a callable (so any commit can be inspected) and
 ``- default: NAME`` files from the project's ``defaults/`` folder. File blocks are resolved as the engine
-resolves them (``file``/``folder`` against the repository root, ``default`` in the folder of the library's
-type, then ``both``/``chart``/``award``); ``url``, ``git`` and ``repo`` blocks are reported as external and
-never fetched. One bad block or file is reported on that block or file; only a config.yml that does not
-parse raises :class:`ConfigTextError`.
+resolves them (``file``/``folder`` against the repository root, ``default`` with the engine's
+``modules.kometa_defaults``: collection defaults for collection files, overlay defaults for overlay files,
+a Kometa default this engine does not ship marked ``unsupported``); ``url``, ``git`` and ``repo`` blocks are
+reported as external and never fetched. Overlay-list entries that only set ``remove_overlays``,
+``reapply_overlays`` or ``reset_overlays`` are settings, not blocks. One bad block or file is reported on
+that block or file; only a config.yml that does not parse raises :class:`ConfigTextError`.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from typing import Any
 
 from modules.config_blocks import KINDS, YAML_SUFFIXES
 from modules.errors import ConfigError
-from modules.files import DEFAULT_FOLDERS
-from modules.validate_files import DEFAULTS_DIR, guess_type
+from modules.kometa_defaults import DEFAULTS_DIR, LIST_NAMESPACES, lookup_default, shipped_defaults
+from modules.validate_files import guess_type
 from modules.yamlio import parse, where
 
 ReadText = Callable[[str], str | None]
@@ -29,6 +31,8 @@ CONFIG_PATH = "config.yml"
 COLLECTION_KEYS = ("collection_files", "metadata_path")
 OVERLAY_KEYS = ("overlay_files", "overlay_path")
 EXTERNAL_KINDS = ("url", "git", "repo")
+OVERLAY_SETTINGS = ("remove_overlays", "reapply_overlays", "reset_overlays")
+"""Keys Kometa accepts as an overlay_files entry of their own (deprecated there, still valid)."""
 SECTION_KINDS = {
     "collections": "collection",
     "dynamic_collections": "dynamic_collection",
@@ -83,6 +87,8 @@ class FileBlock:
     external: bool = False
     files: list[UsedFile] = field(default_factory=list)
     error: str | None = None
+    unsupported: str | None = None
+    """Why the engine skips a block Kometa accepts (a Kometa default not shipped); not an error."""
 
 
 @dataclass
@@ -163,7 +169,14 @@ def _blocks(library: Mapping[str, Any], key: str) -> list[FileBlock]:
         return [FileBlock(key, "file", node.strip(), line)]
     if not isinstance(node, list):
         return [FileBlock(key, "", "", line, error=f"{key} must be a list of file blocks")]
-    return [_block(key, node, index) for index in range(len(node))]
+    return [_block(key, node, index) for index in range(len(node)) if not _is_setting(key, node[index])]
+
+
+def _is_setting(key: str, item: Any) -> bool:
+    """An overlay-list entry that only sets overlay options (``- remove_overlays: false``)."""
+    if key not in OVERLAY_KEYS or not isinstance(item, dict):
+        return False
+    return not any(k in KINDS or k == "pmm" for k in item) and any(k in OVERLAY_SETTINGS for k in item)
 
 
 def _block(key: str, parent: list[Any], index: int) -> FileBlock:
@@ -192,6 +205,7 @@ class _Resolver:
     def __init__(self, paths: frozenset[str], read: ReadText, defaults_dir: Path) -> None:
         self.paths, self.read, self.defaults_dir = paths, read, defaults_dir
         self.seen: dict[tuple[str, str], UsedFile] = {}
+        self.shipped: frozenset[str] | None = None
 
     def block(self, block: FileBlock, libtype: str | None) -> FileBlock:
         """``block`` with its files filled in (or its error set); external blocks stay as they are."""
@@ -223,18 +237,16 @@ class _Resolver:
         block.files.extend(self.repo_file(p) for p in inside)
 
     def _default(self, block: FileBlock, libtype: str | None) -> None:
-        name = block.value
-        for suffix in YAML_SUFFIXES:
-            name = name[: -len(suffix)] if name.lower().endswith(suffix) else name
-        types = [libtype] if libtype else ["movie", "show"]
-        for folder in [*types, *DEFAULT_FOLDERS]:
-            for suffix in YAML_SUFFIXES:
-                relative = posixpath.join(folder, name + suffix)
-                if (self.defaults_dir / relative).is_file():
-                    block.files.append(self.default_file(relative))
-                    return
-        scope = f" for {libtype} libraries" if libtype else ""
-        block.error = f"no default named {block.value}{scope}"
+        """The shipped default in the block's namespace (overlay files: overlay defaults only)."""
+        if self.shipped is None:
+            self.shipped = shipped_defaults(self.defaults_dir)
+        found = lookup_default(block.value, LIST_NAMESPACES[block.key], libtype, self.shipped)
+        if found.status == "shipped" and found.path is not None:
+            block.files.append(self.default_file(found.path))
+        elif found.status == "unshipped":
+            block.unsupported = found.message
+        else:
+            block.error = found.message + (f" ({found.hint})" if found.hint else "")
 
     def repo_file(self, path: str) -> UsedFile:
         return self._summary("repo", path, lambda: self.read(path))
@@ -359,6 +371,7 @@ def use_summary(use: LibraryUse) -> dict[str, Any]:
         "line": use.line,
         "files": len(files),
         "external": sum(1 for b in blocks if b.external),
+        "unsupported": sum(1 for b in blocks if b.unsupported),
         "collections": len(use.definitions("collection")),
         "dynamic_collections": len(use.definitions("dynamic_collection")),
         "overlays": len(use.definitions("overlay")),

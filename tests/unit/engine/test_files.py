@@ -12,7 +12,7 @@ import requests
 from modules import files
 from modules.config import FileRef, load_config
 from modules.config_blocks import FileKind
-from modules.errors import ConfigError, Location
+from modules.errors import ConfigError, Location, UnsupportedError
 from modules.files import CollectionFile, load_collection_files, merged_templates
 from modules.yamlio import where
 
@@ -201,17 +201,31 @@ def test_unknown_default(dirs: tuple[Path, Path]) -> None:
     put(dirs[1] / "movie" / "genre.yml", BASIC)
     put(dirs[1] / "both" / "studio.yml", BASIC)
     put(dirs[1] / "show" / "network.yml", BASIC)
-    put(dirs[1] / "award" / "oscars.yml", BASIC)
     assert fails(dirs, ref("default", "genres")) == (
-        "config.yml:7:9: default: genres: no such default for movie libraries; available: genre, oscars, studio"
+        "config.yml:7:9: no default named `genres` for movie libraries (did you mean `genre`?)"
     )
 
 
-def test_unknown_default_without_defaults(dirs: tuple[Path, Path]) -> None:
-    assert fails(dirs, ref("default", "genre")) == (
-        "config.yml:7:9: default: genre: no such default for movie libraries; "
-        "available: none (no defaults found in ROOT/defaults)"
+def test_default_of_the_other_library_type(dirs: tuple[Path, Path]) -> None:
+    put(dirs[1] / "show" / "network.yml", BASIC)
+    assert fails(dirs, ref("default", "network")) == (
+        "config.yml:7:9: no default named `network` for movie libraries "
+        "(`network` is a default for show libraries)"
     )
+
+
+def test_kometa_default_not_shipped_is_unsupported(dirs: tuple[Path, Path]) -> None:
+    with pytest.raises(UnsupportedError) as info:
+        load(dirs, ref("default", "genre"))
+    assert (
+        str(info.value)
+        == "config.yml:7:9: Kometa default `genre` is not shipped by this engine yet; it is skipped"
+    )
+
+
+def test_default_with_folder_prefix(dirs: tuple[Path, Path]) -> None:
+    path = put(dirs[1] / "chart" / "basic.yml", BASIC)
+    assert [f.path for f in load(dirs, ref("default", "chart/basic"), "show")] == [path]
 
 
 @pytest.mark.parametrize(

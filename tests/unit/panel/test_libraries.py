@@ -107,6 +107,71 @@ def test_defaults_come_from_the_folder_of_the_library_type() -> None:
     assert [d.name for d in uses["Films"].definitions("dynamic_collection")] == ["Decades", "Genres"]
 
 
+def test_kometa_defaults_not_shipped_are_unsupported_not_errors() -> None:
+    config = """
+        libraries:
+          Movies:
+            collection_files:
+              - default: basic
+              - git: PMM/chart/imdb
+              - pmm: oscars
+              - default: nonsense
+            overlay_files:
+              - default: ribbon
+              - default: resolution
+              - default: audio_codec
+              - default: ratings
+              - default: genre
+          TV Shows:
+            overlay_files:
+              - default: status
+    """
+    uses = uses_of(config, {})
+    movies = uses["Movies"]
+    assert [(b.value, b.files, b.unsupported is not None, b.error) for b in movies.collection_files] == [
+        ("basic", [], True, None),
+        ("chart/imdb", [], True, None),
+        ("oscars", [], True, None),
+        ("nonsense", [], False, "no default named `nonsense` for movie libraries"),
+    ]
+    overlays = [(b.value, b.files, b.unsupported, b.error) for b in movies.overlay_files]
+    assert overlays[:4] == [
+        (name, [], f"Kometa overlay default `{name}` is not shipped by this engine yet; it is skipped", None)
+        for name in ("ribbon", "resolution", "audio_codec", "ratings")
+    ]
+    assert overlays[4][3] == (
+        "no overlay default named `genre` (`genre` is a collection default: list it under collection_files)"
+    )
+    assert movies.definitions("dynamic_collection") == []
+    assert uses["TV Shows"].overlay_files[0].unsupported is not None
+    summary = library_items(None, [movies])[0]["config"][0]
+    assert (summary["unsupported"], summary["errors"], summary["files"]) == (7, 2, 0)
+
+
+def test_overlay_settings_entries_are_not_file_blocks() -> None:
+    config = """
+        libraries:
+          Movies:
+            overlay_files:
+              - remove_overlays: false
+              - file: overlays/badges.yml
+              - reapply_overlays: true
+              - reset_overlays: [tmdb]
+                schedule: weekly(sunday)
+            overlay_path:
+              - remove_overlays: false
+            collection_files:
+              - remove_overlays: false
+    """
+    movies = uses_of(config, {"overlays/badges.yml": OVERLAY_FILE})["Movies"]
+    assert [(b.key, b.kind, b.error) for b in movies.overlay_files] == [("overlay_files", "file", None)]
+    assert [b.error for b in movies.collection_files] == [
+        "a file block needs exactly one of file, folder, default, url, git, repo"
+    ]
+    summary = library_items(None, [movies])[0]["config"][0]
+    assert (summary["errors"], summary["overlays"]) == (1, 2)
+
+
 def test_remote_blocks_are_reported_as_external_and_never_read() -> None:
     config = """
         libraries:
@@ -162,7 +227,7 @@ def test_problems_stay_on_the_block_or_file_they_belong_to() -> None:
     blocks = uses["Movies"].collection_files
     assert uses["Movies"].library_name == "Films"
     assert "not in the config repository" in (blocks[0].error or "")
-    assert "no default named no_such_default" in (blocks[1].error or "")
+    assert "no default named `no_such_default` for movie libraries" in (blocks[1].error or "")
     assert "has no .yml or .yaml files" in (blocks[2].error or "")
     assert blocks[3].error is None and "collections/broken.yml:3" in (blocks[3].files[0].error or "")
     assert "exactly one of" in (blocks[4].error or "")
@@ -215,6 +280,7 @@ def test_sections_are_joined_with_config_libraries_by_title() -> None:
         "line": 0,
         "files": 1,
         "external": 0,
+        "unsupported": 0,
         "collections": 2,
         "dynamic_collections": 1,
         "overlays": 0,

@@ -424,6 +424,7 @@ def test_keys_the_engine_skips_are_unsupported_warnings(tmp_path: Path) -> None:
     problems = validate_config(write(tmp_path, {"config.yml": config}))
     assert [(p.line, p.code, p.severity) for p in problems] == [
         (3, "unsupported", "warning"),
+        (4, "unsupported", "warning"),
         (5, "unsupported", "warning"),
         (7, "unsupported", "warning"),
     ]

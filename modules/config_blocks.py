@@ -144,12 +144,17 @@ def _block(
     return ref
 
 
+def legacy_default(written: str, value: str) -> tuple[str, str]:
+    """A block's key and value with Kometa's legacy spellings of defaults (`pmm: NAME`, `git: PMM/NAME`,
+    `git: PMM/chart/NAME`) as `default`; other blocks as written."""
+    if written == "pmm" or (written == "git" and value.startswith("PMM/")):
+        return "default", value.removeprefix("PMM/")
+    return written, value
+
+
 def _kind(written: str, value: str, path: str, location: Location) -> tuple[FileKind, str]:
-    """The kind and value, with Kometa's legacy spellings (`pmm:`, `git: PMM/name`) as `default`."""
-    if written == "pmm":
-        return "default", value
-    if written == "git" and value.startswith("PMM/"):
-        return "default", value[4:]
+    """The kind and value (legacy default spellings as `default`); a url must be http(s)."""
+    written, value = legacy_default(written, value)
     if written == "url" and not value.lower().startswith(("http://", "https://")):
         raise ConfigError(f"{path}: must start with http:// or https://, got {value!r}", location)
     kind: FileKind = next(k for k in KINDS if k == written)

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from modules.config_blocks import YAML_SUFFIXES
+
 Namespace = Literal["collection", "overlay", "playlist"]
 Status = Literal["shipped", "unshipped", "unknown"]
 
 DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "defaults"
-YAML_SUFFIXES = (".yml", ".yaml")
 LIBRARY_TYPES = ("movie", "show")
 SHARED_FOLDERS = ("both", "chart", "award", "")
 """Searched, in order, after the library type's own folder."""
@@ -157,11 +158,16 @@ LIST_KEYS: dict[Namespace, str] = {
     "overlay": "overlay_files",
     "playlist": "playlist_files",
 }
-ARTICLES: dict[Namespace, str] = {"collection": "a collection", "overlay": "an", "playlist": "a"}
 NOUNS: dict[Namespace, str] = {
     "collection": "default",
     "overlay": "overlay default",
     "playlist": "playlist default",
+}
+"""How messages name a default of each namespace."""
+KINDS_OF: dict[Namespace, str] = {
+    "collection": "a collection default",
+    "overlay": "an overlay default",
+    "playlist": "a playlist default",
 }
 
 
@@ -194,9 +200,9 @@ def shipped_defaults(defaults_dir: Path) -> frozenset[str]:
 def lookup_default(
     value: str, namespace: Namespace, libtype: str | None, shipped: Collection[str]
 ) -> DefaultLookup:
-    """Resolve a `default:` value (legacy `PMM/` already removed) for a library of `libtype`.
+    """Resolve a `default:` value for a library of `libtype` (None: unknown, movie and show are searched).
 
-    `libtype` None means unknown: both movie and show folders are searched. `shipped` comes from
+    Legacy spellings are mapped before (`config_blocks.legacy_default`); `shipped` comes from
     `shipped_defaults`.
     """
     folder, name = _split(value)
@@ -281,7 +287,7 @@ def _hint(
                 return f"`{name}` is a default for {libtype} libraries"
     for other, folder_names in KOMETA_DEFAULTS.items():
         if other != namespace and any(_in_folder(name, f, other, shipped) for f in folder_names):
-            return f"`{name}` is {ARTICLES[other]} {NOUNS[other]}: list it under {LIST_KEYS[other]}"
+            return f"`{name}` is {KINDS_OF[other]}: list it under {LIST_KEYS[other]}"
     known = _names(namespace, folders or list(KOMETA_DEFAULTS[namespace]), shipped)
     close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
     return f"did you mean {', '.join(f'`{c}`' for c in close)}?" if close else None

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from modules.config_blocks import YAML_SUFFIXES, file_candidates, resolve_path
+from modules.config_blocks import YAML_SUFFIXES, file_candidates, legacy_default, resolve_path
 from modules.files import SECTIONS
 from modules.kometa_defaults import (
     DEFAULTS_DIR,
@@ -211,9 +211,7 @@ class Session:
         written, value = sources[0], item[sources[0]]
         if isinstance(value, bool) or not isinstance(value, str | int | float) or not str(value).strip():
             return None
-        text, kind = str(value).strip(), written
-        if written == "pmm" or (written == "git" and text.startswith("PMM/")):
-            kind, text = "default", text.removeprefix("PMM/")
+        kind, text = legacy_default(written, str(value).strip())
         variables = item.get("template_variables")
         variables = dict(variables) if isinstance(variables, dict) else {}
         return Ref(kind, text, document, (*path, written), path, variables)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from modules.config_blocks import KINDS, YAML_SUFFIXES
+from modules.config_blocks import KINDS, YAML_SUFFIXES, legacy_default
 from modules.errors import ConfigError
 from modules.kometa_defaults import DEFAULTS_DIR, LIST_NAMESPACES, lookup_default, shipped_defaults
 from modules.validate_files import guess_type
@@ -193,9 +193,7 @@ def _block(key: str, parent: list[Any], index: int) -> FileBlock:
     line = where(item, CONFIG_PATH, kind).line
     if not isinstance(value, str) or not value.strip():
         return FileBlock(key, kind, "", line, error=f"{kind}: must be a non-empty string")
-    value = value.strip()
-    if kind == "pmm" or (kind == "git" and value.startswith("PMM/")):
-        kind, value = "default", value.removeprefix("PMM/")
+    kind, value = legacy_default(kind, value.strip())
     return FileBlock(key, kind, value, line, external=kind in EXTERNAL_KINDS)
 
 

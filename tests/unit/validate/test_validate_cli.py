@@ -102,3 +102,23 @@ def test_missing_config_exits_1(tmp_path: Path) -> None:
     result = run("--config", str(tmp_path / "nope.yml"), "--format", "json")
     assert result.returncode == 1
     assert [p["code"] for p in json.loads(result.stdout)] == ["missing-file"]
+
+
+def test_kometa_defaults_this_engine_lacks_exit_0_and_unknown_ones_exit_1(tmp_path: Path) -> None:
+    config = tmp_path / "config.yml"
+    names = ("basic", "imdb", "seasonal", "universe", "anilist", "oscars", "separator_award")
+    blocks = "".join(f"      - default: {name}\n" for name in names)
+    config.write_text(f"libraries:\n  Movies:\n    collection_files:\n{blocks}", encoding="utf-8")
+    lenient = run("--config", str(config), "--format", "json")
+    assert lenient.returncode == 0, lenient.stderr
+    found = json.loads(lenient.stdout)
+    assert [(p["line"], p["severity"], p["code"]) for p in found] == [
+        (line, "warning", "unsupported") for line in range(4, 4 + len(names))
+    ]
+    config.write_text(config.read_text(encoding="utf-8") + "      - default: nonsense\n", encoding="utf-8")
+    unknown = run("--config", str(config))
+    assert unknown.returncode == 1
+    assert (
+        f"{config}:11:9: error[unknown-default]: no default named `nonsense` for movie libraries"
+        in unknown.stdout
+    )

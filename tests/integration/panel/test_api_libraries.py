@@ -226,6 +226,80 @@ def test_the_config_side_is_read_at_the_requested_commit(client: FlaskClient, re
     assert [[c["name"] for c in i["config"]] for i in old["items"]] == [["Movies"], ["TV Shows"]]
 
 
+KOMETA_DEFAULTS_CONFIG = """\
+plex:
+  url: <<plex_url>>
+  token: <<plextoken>>
+libraries:
+  Movies:
+    collection_files:
+      - default: genre
+      - default: basic
+      - git: PMM/chart/imdb
+    overlay_files:
+      - default: ribbon
+      - default: resolution
+        template_variables:
+          use_edition: false
+      - default: audio_codec
+      - default: ratings
+      - remove_overlays: false
+  TV Shows:
+    overlay_files:
+      - default: ribbon
+      - default: status
+      - reapply_overlays: true
+      - default: nonsense
+"""
+
+
+def test_kometa_defaults_not_shipped_are_unsupported_and_overlay_defaults_stay_overlays(
+    client: FlaskClient, repo: ConfigRepo
+) -> None:
+    sha = commit_config(repo, {"config.yml": KOMETA_DEFAULTS_CONFIG})
+    listing = data(client, f"/api/libraries?rev={sha}&refresh=1")
+    summaries = {c["name"]: c for i in listing["items"] for c in i["config"]}
+    counts = ("files", "unsupported", "errors", "dynamic_collections", "overlays")
+    assert {name: tuple(s[k] for k in counts) for name, s in summaries.items()} == {
+        "Movies": (1, 6, 0, 1, 0),
+        "TV Shows": (0, 2, 1, 0, 0),
+    }
+    movies = data(client, f"/api/libraries/1?rev={sha}")
+    assert [(c["name"], c["file"]) for c in movies["dynamic_collections"]] == [
+        ("Genres", "defaults/both/genre.yml")
+    ]
+    [entry] = movies["libraries"]
+    assert [(b["value"], b["files"], b["error"], b["unsupported"]) for b in entry["overlay_files"]] == [
+        (name, [], None, f"Kometa overlay default `{name}` is not shipped by this engine yet; it is skipped")
+        for name in ("ribbon", "resolution", "audio_codec", "ratings")
+    ]
+    assert [(b["kind"], b["value"], b["unsupported"]) for b in entry["collection_files"][1:]] == [
+        ("default", "basic", "Kometa default `basic` is not shipped by this engine yet; it is skipped"),
+        ("default", "chart/imdb", "Kometa default `imdb` is not shipped by this engine yet; it is skipped"),
+    ]
+    shows = data(client, f"/api/libraries/2?rev={sha}")["libraries"][0]["overlay_files"]
+    assert [(b["value"], b["error"]) for b in shows] == [
+        ("ribbon", None),
+        ("status", None),
+        ("nonsense", "no overlay default named `nonsense` (did you mean `commonsense`?)"),
+    ]
+
+
+def test_a_config_with_kometa_defaults_this_engine_lacks_can_be_saved(
+    client: FlaskClient, repo: ConfigRepo
+) -> None:
+    text = KOMETA_DEFAULTS_CONFIG.replace("      - default: nonsense\n", "")
+    saved = client.put("/api/files/config.yml", json={"content": text, "base": repo.head()})
+    assert envelope(saved, 200)["data"]["files"] == ["config.yml"]
+    refused = client.put(
+        "/api/files/config.yml", json={"content": KOMETA_DEFAULTS_CONFIG, "base": repo.head()}
+    )
+    details = envelope(refused, 422)["error"]["details"]
+    assert [(p["line"], p["code"]) for p in details["problems"] if p["severity"] == "error"] == [
+        (23, "unknown-default")
+    ]
+
+
 def test_a_config_that_does_not_parse_is_reported_next_to_the_plex_libraries(
     client: FlaskClient, repo: ConfigRepo
 ) -> None:

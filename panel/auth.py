@@ -255,11 +255,17 @@ def create_pat(
 # ---------------------------------------------------------------------------- the request guard
 
 
+def bearer_token(header: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header (the scheme in any case, RFC 7235)."""
+    scheme, _, token = (header or "").strip().partition(" ")
+    return (token.strip() or None) if scheme.lower() == "bearer" else None
+
+
 def authenticate(header: str | None) -> Principal:
     """The principal for an ``Authorization: Bearer ...`` header; 401 when missing or bad."""
-    if not header or not header.startswith("Bearer ") or not header[7:].strip():
+    token = bearer_token(header)
+    if token is None:
         raise ApiError(401, "unauthorized", "sign in: send 'Authorization: Bearer <token>'")
-    token = header[7:].strip()
     cache = auth_cache()
     if token.startswith(PAT_PREFIX):
         return _authenticate_pat(cache, token)

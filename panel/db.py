@@ -20,6 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from sqlalchemy.types import TypeDecorator
 
 from panel.settings import Settings
+from panel.times import iso_utc, iso_utc_or_none
 
 ROLES = ("viewer", "editor", "admin")
 # Named constraints, so later migrations can alter them (SQLite batch mode needs the names).
@@ -75,7 +76,7 @@ class User(Base):
             "id": self.id,
             "username": self.username,
             "role": self.role,
-            "created_at": self.created_at.isoformat(),
+            "created_at": iso_utc(self.created_at),
             "disabled": self.disabled,
         }
 
@@ -109,15 +110,14 @@ class AccessToken(Base):
 
     def to_dict(self) -> dict[str, Any]:
         """The API's token object (never the token itself)."""
-        stamp = lambda value: value.isoformat() if value else None  # noqa: E731
         return {
             "id": self.id,
             "name": self.name,
             "scopes": list(self.scopes),
-            "created_at": stamp(self.created_at),
-            "expires_at": stamp(self.expires_at),
-            "last_used_at": stamp(self.last_used_at),
-            "revoked_at": stamp(self.revoked_at),
+            "created_at": iso_utc(self.created_at),
+            "expires_at": iso_utc_or_none(self.expires_at),
+            "last_used_at": iso_utc_or_none(self.last_used_at),
+            "revoked_at": iso_utc_or_none(self.revoked_at),
         }
 
 
@@ -136,8 +136,8 @@ class Secret(Base):
         """The API's secret object: never the value."""
         return {
             "name": self.name,
-            "created_at": self.created_at.isoformat(),
-            "updated_at": self.updated_at.isoformat(),
+            "created_at": iso_utc(self.created_at),
+            "updated_at": iso_utc(self.updated_at),
             "updated_by": self.updated_by,
         }
 

@@ -6,6 +6,10 @@
   or SQLite does not hold up the others, and idle keep-alive connections cost no thread;
 - ``KOMETA_PANEL_BIND``: the address (default ``127.0.0.1:5000``; ``make run`` passes ``--bind``).
 
+Request lines may be 8190 bytes and header fields 16380 (gunicorn's defaults, 4094 and 8190, refuse
+long query strings and large ``Authorization`` headers). gunicorn answers its own limit errors (414, 431,
+400) as plain HTML, before the app sees the request; put a reverse proxy in front for anything beyond.
+
 Keep-alive connections stay open 5 s between requests. On SIGTERM or Ctrl-C, requests in flight get 5 s to
 finish. gunicorn's control socket is off, so several panels (tests, benchmarks) can run side by side.
 """
@@ -38,6 +42,8 @@ workers, threads = worker_counts()
 worker_class = "gthread"
 bind = [os.environ.get("KOMETA_PANEL_BIND") or "127.0.0.1:5000"]
 keepalive = 5
+limit_request_line = 8190
+limit_request_field_size = 16380
 graceful_timeout = 5
 timeout = 120
 preload_app = False

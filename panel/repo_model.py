@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from panel.times import iso_utc
+
 FILE_MODE, EXEC_MODE = "100644", "100755"
 Entries = dict[str, tuple[str, str]]  # path -> (mode, object sha)
 # Sees an edit's new contents and the head it is about to land on; raises to refuse it.
@@ -143,8 +145,8 @@ def author_env(author: Author) -> dict[str, str]:
 
 
 def utc(timestamp: int) -> str:
-    """A Unix time as UTC ISO-8601 with ``Z``."""
-    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """A Unix time as the API writes times (:func:`panel.times.iso_utc`)."""
+    return iso_utc(datetime.fromtimestamp(timestamp, tz=UTC))
 
 
 def check_prefix_free(entries: Entries, touched: Iterable[str]) -> None:

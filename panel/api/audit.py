@@ -16,6 +16,7 @@ from panel.api.history import CURSOR, LIMIT, parse_limit
 from panel.api.users import MAX_ID
 from panel.db import AuditLog, get_session
 from panel.openapi import documented, query_param
+from panel.times import iso_utc
 
 bp = Blueprint("audit", __name__)
 
@@ -24,7 +25,7 @@ def entry_dict(row: AuditLog) -> dict[str, Any]:
     """The API's audit entry ``{id, time, user, action, target, source, details}``."""
     return {
         "id": row.id,
-        "time": row.time.isoformat().replace("+00:00", "Z"),
+        "time": iso_utc(row.time),
         "user": row.user,
         "action": row.action,
         "target": row.target,

@@ -12,11 +12,13 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, current_app, has_request_context, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from panel.auth import bearer_token
 from panel.errors import ApiError
 from panel.repo import ConflictError, CursorError, NoChangeError, NotFoundError, PathError, RevisionError
+from panel.times import iso_utc
 
 __all__ = ["ApiError", "fail", "field_str", "json_body", "ok", "register_error_handlers"]
 
@@ -36,9 +38,18 @@ HTTP_CODES = {
 }
 
 
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
+REALM = "kometa-panel"
+
+
 def timestamp() -> str:
     """Now in UTC, ISO-8601 with milliseconds and ``Z``."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_utc(datetime.now(UTC))
 
 
 def ok(data: Any, status: int = 200) -> tuple[Response, int]:
@@ -48,10 +59,29 @@ def ok(data: Any, status: int = 200) -> tuple[Response, int]:
 
 
 def fail(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> tuple[Response, int]:
-    """An error envelope."""
+    """An error envelope; a 401 also carries the ``WWW-Authenticate`` challenge (RFC 7235, RFC 6750)."""
     error = {"code": code, "message": message, "details": details or {}}
     body = {"success": False, "data": None, "error": error, "timestamp": timestamp()}
-    return jsonify(body), status
+    response = jsonify(body)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = _challenge()
+    return response, status
+
+
+def _challenge() -> str:
+    """``Bearer`` with the realm, and ``error="invalid_token"`` when the request sent a bearer token."""
+    sent = has_request_context() and bearer_token(request.headers.get("Authorization")) is not None
+    return f'Bearer realm="{REALM}"' + (', error="invalid_token"' if sent else "")
+
+
+def security_headers(response: Response) -> Response:
+    """``after_request``: no content sniffing, framing or referrer on any response, and a deny-all CSP on
+    JSON (a page sets its own, as ``/api/docs`` does)."""
+    for key, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(key, value)
+    if response.is_json:
+        response.headers.setdefault("Content-Security-Policy", JSON_CSP)
+    return response
 
 
 def json_body(optional: bool = False) -> dict[str, Any]:
@@ -158,7 +188,7 @@ def _revision_error(exc: RevisionError) -> tuple[Response, int]:
 
 
 def register_error_handlers(app: Flask) -> None:
-    """Answer every error with an envelope."""
+    """Answer every error with an envelope; add the security headers to every response."""
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(NotFoundError, lambda e: fail(404, "not_found", str(e)))
     app.register_error_handler(RevisionError, _revision_error)
@@ -173,3 +203,4 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(NoChangeError, lambda e: fail(409, "conflict", str(e)))
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
+    app.after_request(security_headers)

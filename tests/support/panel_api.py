@@ -7,7 +7,8 @@ from typing import Any
 
 from werkzeug.test import TestResponse
 
-STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+# Every time in the API: UTC ISO-8601 with milliseconds and Z.
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 
 def envelope(resp: TestResponse, status: int) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask
@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from panel.repo import ConfigRepo
+from tests.support.panel_api import STAMP
 
 from .conftest import ADMIN, PASSWORD, make_user, token_for
 
@@ -197,3 +198,64 @@ def test_sweep_urls_reach_the_views() -> None:
     assert sweep_url("/api/users/<int:user_id>") == "/api/users/1"
     assert sweep_url("/api/files/<anypath:path>") == "/api/files/dummy"
     assert sweep_url("/api/history/<sha>/revert") == "/api/history/dummy/revert"
+
+
+# ---------------------------------------------------------------------------- the Authorization header
+
+
+def test_401_answers_carry_a_bearer_challenge(anon: FlaskClient) -> None:
+    resp = anon.get("/api/files")
+    error(resp, 401, "unauthorized")
+    assert resp.headers["WWW-Authenticate"] == 'Bearer realm="kometa-panel"'
+    resp = anon.get("/api/files", headers=bearer("not.a.jwt"))
+    error(resp, 401, "unauthorized")
+    assert resp.headers["WWW-Authenticate"] == 'Bearer realm="kometa-panel", error="invalid_token"'
+    resp = login(anon, password="wrong password")
+    error(resp, 401, "unauthorized")
+    assert resp.headers["WWW-Authenticate"].startswith("Bearer ")
+
+
+def test_the_bearer_scheme_is_case_insensitive(app: Flask, client: FlaskClient, anon: FlaskClient) -> None:
+    token = token_for(app, ADMIN)
+    for scheme in ("bearer", "BEARER", "Bearer", "bEaReR"):
+        assert anon.get("/api/files", headers={"Authorization": f"{scheme} {token}"}).status_code == 200
+    assert anon.get("/api/files", headers={"Authorization": f"Bearer  {token} "}).status_code == 200
+    for header in (f"Bearer{token}", "Bearer ", "bearer", f"Token {token}", token):
+        error(anon.get("/api/files", headers={"Authorization": header}), 401, "unauthorized")
+
+
+# ---------------------------------------------------------------------------- headers and times
+
+
+def test_every_response_carries_the_security_headers(client: FlaskClient, anon: FlaskClient) -> None:
+    for resp in (
+        anon.get("/api/health"),
+        anon.get("/api/files"),
+        client.get("/api/files"),
+        client.get("/api/nothing-here"),
+        anon.get("/api/docs"),
+        anon.get("/schemas/config.json"),
+    ):
+        assert resp.headers["X-Content-Type-Options"] == "nosniff"
+        assert resp.headers["X-Frame-Options"] == "DENY"
+        assert resp.headers["Referrer-Policy"] == "no-referrer"
+        assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
+
+
+def test_every_time_in_the_api_is_utc_with_milliseconds_and_z(client: FlaskClient, repo: ConfigRepo) -> None:
+    day = (datetime.now(UTC) + timedelta(days=30)).date().isoformat()
+    expires = {"name": "ci", "expires_at": f"{day}T12:00:00.123456+02:00"}
+    assert client.post("/api/tokens", json=expires).status_code == 201
+    body = {"content": repo.read_file(MOVIES)[0].decode() + "# t\n", "base": repo.head()}
+    commit = client.put(f"/api/files/{MOVIES}", json=body).get_json()["data"]
+    client.put("/api/secrets/apikey", json={"value": "a secret value"})
+    token = client.get("/api/tokens").get_json()["data"]["items"][0]
+    user = client.get("/api/users").get_json()["data"]["items"][0]
+    secret = client.get("/api/secrets").get_json()["data"]["items"][0]
+    audit = client.get("/api/audit").get_json()["data"]["items"][0]
+    history = client.get("/api/history?limit=1").get_json()["data"]["items"][0]
+    times = [token["created_at"], token["expires_at"], user["created_at"], secret["created_at"]]
+    times += [secret["updated_at"], audit["time"], commit["time"], history["time"]]
+    for value in times:
+        assert STAMP.match(value), value
+    assert token["expires_at"] == f"{day}T10:00:00.123Z"

@@ -158,6 +158,22 @@ def test_docs_page_is_public_and_self_contained(anon: FlaskClient) -> None:
     assert not re.search(r"""@import|url\(\s*["']?(https?:)?//""", html, re.I)
 
 
+def test_docs_page_runs_only_its_own_inline_script_and_talks_only_to_this_origin(anon: FlaskClient) -> None:
+    first, second = anon.get("/api/docs"), anon.get("/api/docs")
+    csp = first.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([\w-]+)'", csp)
+    assert nonce and nonce[1] not in second.headers["Content-Security-Policy"]  # a new nonce every time
+    policy = dict(part.strip().split(" ", 1) for part in csp.split(";"))
+    assert policy["default-src"] == "'none'" and policy["connect-src"] == "'self'"
+    assert policy["script-src"] == policy["style-src"] == f"'nonce-{nonce[1]}'"
+    assert policy["frame-ancestors"] == "'none'" and "unsafe-inline" not in csp
+    html = first.get_data(as_text=True)
+    tags = re.findall(r"<(script|style)\b([^>]*)>", html)
+    assert {tag for tag, _ in tags} == {"script", "style"}
+    assert all(attrs == f' nonce="{nonce[1]}"' for _, attrs in tags)
+    assert not re.search(r"\son\w+=|javascript:", html, re.I)  # no inline handlers a nonce cannot cover
+
+
 def test_other_routes_still_need_a_token(anon: FlaskClient) -> None:
     assert anon.get("/api/files").status_code == 401
     assert anon.post("/api/openapi.json").status_code in (401, 405)

@@ -31,3 +31,9 @@ def test_the_server_is_threaded_keeps_connections_alive_and_shares_nothing_acros
     assert gunicorn_conf.keepalive >= 2
     assert gunicorn_conf.preload_app is False
     assert gunicorn_conf.control_socket_disable is True
+
+
+def test_long_request_lines_and_headers_fit() -> None:
+    """A long query string or a large ``Authorization`` header reaches the app instead of gunicorn's HTML."""
+    assert gunicorn_conf.limit_request_line >= 8190
+    assert gunicorn_conf.limit_request_field_size >= 16380

@@ -39,7 +39,16 @@ from panel.settings import Settings
 
 ACCESS_LIFETIME = timedelta(minutes=15)
 REFRESH_LIFETIME = timedelta(days=30)
+MAX_TOKEN_DAYS = 3650  # the furthest a personal access token's expiry may be set (leave it out: never)
+MAX_TOKEN_NAME = 100
+MAX_USERNAME = 64
+USERNAME_RULE = (
+    f"'username' must be 1 to {MAX_USERNAME} printable characters, without '<', '>', control characters "
+    "or whitespace at either end"
+)
 PAT_PREFIX = "kp_"
+SCOPES = ("read", "write")
+ROLE_SCOPES = {"viewer": ("read",), "editor": SCOPES, "admin": SCOPES}
 PUBLIC = {("POST", "/api/auth/login"), ("POST", "/api/auth/refresh"), ("GET", "/api/health")}
 PUBLIC |= {("GET", "/api/openapi.json"), ("GET", "/api/docs")}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -168,14 +177,45 @@ def load_secret_key(settings: Settings) -> str:
 # ---------------------------------------------------------------------------- users and tokens
 
 
+def check_username(username: str) -> str:
+    """``username`` when git can use it as an author name; 400 naming ``username`` otherwise."""
+    if (
+        not 1 <= len(username) <= MAX_USERNAME
+        or not username.isprintable()
+        or "<" in username
+        or ">" in username
+        or username != username.strip()
+    ):
+        raise ApiError(400, "bad_request", USERNAME_RULE, {"field": "username"})
+    return username
+
+
+def find_user(session: Session, username: str) -> User | None:
+    """The user signing in as ``username``: names match case-insensitively, an exact match first (older
+    databases may hold names that differ only in case)."""
+    exact = session.scalar(select(User).where(User.username == username))
+    if exact is not None:
+        return exact
+    key = username.casefold()
+    rows = session.execute(select(User.id, User.username).order_by(User.id))
+    found = next((user_id for user_id, name in rows if name.casefold() == key), None)
+    return None if found is None else session.get(User, found)
+
+
 def create_user(session: Session, username: str, password: str, role: str) -> User:
-    """Add a user (the caller commits); 400 for an unknown role, 409 for a taken name."""
+    """Add a user (the caller commits); 400 for an unknown role or a name git cannot author with, 409 for a
+    name taken in any letter case."""
     if role not in ROLES:
         raise ApiError(400, "bad_request", f"role must be one of {', '.join(ROLES)}", {"field": "role"})
-    if not username or len(username) > 64:
-        raise ApiError(400, "bad_request", "username must be 1 to 64 characters", {"field": "username"})
-    if session.scalar(select(User).where(User.username == username)) is not None:
-        raise ApiError(409, "conflict", f"user {username!r} already exists")
+    check_username(username)
+    taken = find_user(session, username)
+    if taken is not None:
+        raise ApiError(
+            409,
+            "conflict",
+            f"user {taken.username!r} already exists",
+            {"field": "username", "user": taken.id},
+        )
     user = User(username=username, password_hash=hash_password(password), role=role)
     session.add(user)
     session.flush()
@@ -240,9 +280,18 @@ def revoke_refresh_token(session: Session, token: str, user: User) -> bool:
 def create_pat(
     session: Session, user: User, name: str, scopes: list[str], expires_at: datetime | None
 ) -> tuple[str, AccessToken]:
-    """A new personal access token (shown once) and its row (the caller commits)."""
-    if not scopes or any(scope not in ("read", "write") for scope in scopes):
-        raise ApiError(400, "bad_request", "scopes must be a non-empty list of 'read' and 'write'")
+    """A new personal access token (shown once) and its row (the caller commits); 400 for a bad name or
+    scopes, including a scope beyond the user's role (a viewer's tokens only ``read``)."""
+    if not 1 <= len(name) <= MAX_TOKEN_NAME or not name.strip():
+        message = f"'name' must be 1 to {MAX_TOKEN_NAME} characters, not all blank"
+        raise ApiError(400, "bad_request", message, {"field": "name"})
+    if not scopes or any(scope not in SCOPES for scope in scopes):
+        message = f"'scopes' must be a non-empty list of {' and '.join(map(repr, SCOPES))}"
+        raise ApiError(400, "bad_request", message, {"field": "scopes"})
+    beyond = sorted(set(scopes) - set(ROLE_SCOPES[user.role]))
+    if beyond:
+        message = f"a {user.role} cannot have a token with the {beyond[0]!r} scope"
+        raise ApiError(400, "bad_request", message, {"field": "scopes", "role": user.role})
     token = PAT_PREFIX + secrets.token_urlsafe(32)
     row = AccessToken(
         user_id=user.id, name=name, token_hash=sha256(token), scopes=scopes, expires_at=expires_at
@@ -423,18 +472,30 @@ def init_auth(app: Flask, settings: Settings) -> None:
 
 
 def expiry_from(value: Any) -> datetime | None:
-    """An optional ISO-8601 expiry or a number of days from now; 400 when malformed or past."""
+    """An optional ISO-8601 expiry or a whole number of days from now, at most ``MAX_TOKEN_DAYS`` ahead;
+    400 naming ``expires_at`` when malformed, past or too far."""
     if value is None:
         return None
+    now = utcnow()
+    latest = now + timedelta(days=MAX_TOKEN_DAYS)
+    too_far = ApiError(
+        400,
+        "bad_request",
+        f"'expires_at' must be at most {MAX_TOKEN_DAYS} days from now (leave it out for no expiry)",
+        {"field": "expires_at", "max_days": MAX_TOKEN_DAYS},
+    )
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return utcnow() + timedelta(days=value)
+        if value > MAX_TOKEN_DAYS:
+            raise too_far
+        return now + timedelta(days=value)
     try:
         when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise ApiError(
-            400, "bad_request", "expires_at must be ISO-8601 or days", {"field": "expires_at"}
-        ) from None
-    when = when if when.tzinfo else when.replace(tzinfo=UTC)
-    if when <= utcnow():
-        raise ApiError(400, "bad_request", "expires_at is in the past", {"field": "expires_at"})
+        when = (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
+        message = "'expires_at' must be an ISO-8601 time or a whole number of days"
+        raise ApiError(400, "bad_request", message, {"field": "expires_at"}) from None
+    if when <= now:
+        raise ApiError(400, "bad_request", "'expires_at' is in the past", {"field": "expires_at"})
+    if when > latest:
+        raise too_far
     return when

@@ -2,7 +2,7 @@
 
 Login is rate limited: 5 failures for a username or from an address lock it out for 15 minutes
 (429 ``rate_limited`` with ``Retry-After``); see :mod:`panel.ratelimit`. A wrong current password on
-``/api/auth/password`` counts as a failed login.
+``/api/auth/password`` counts as a failed login. Usernames match case-insensitively.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, Response, current_app, request
-from sqlalchemy import select
 
 from panel.api.envelope import ApiError, field_str, json_body, ok
 from panel.api.users import check_password, revoke_refresh_tokens
 from panel.auth import (
     ACCESS_LIFETIME,
     current_user,
+    find_user,
     hash_password,
     issue_access_token,
     issue_refresh_token,
@@ -72,7 +72,7 @@ def login() -> tuple[Response, int]:
     keys = [f"user:{username.lower()}", f"ip:{request.remote_addr or '-'}"]
     _check_lockout(keys)
     session = get_session()
-    user = session.scalar(select(User).where(User.username == username))
+    user = find_user(session, username)
     valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not valid or user.disabled:
         for key in keys:

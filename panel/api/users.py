@@ -15,7 +15,17 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from panel.api.envelope import ApiError, field_str, json_body, ok
-from panel.auth import create_pat, create_user, current_user, expiry_from, hash_password
+from panel.auth import (
+    MAX_TOKEN_DAYS,
+    MAX_TOKEN_NAME,
+    MAX_USERNAME,
+    SCOPES,
+    create_pat,
+    create_user,
+    current_user,
+    expiry_from,
+    hash_password,
+)
 from panel.db import ROLES, AccessToken, RefreshToken, User, audit, get_session, utcnow
 from panel.openapi import documented
 
@@ -24,6 +34,14 @@ MIN_PASSWORD = 8
 _STR: dict[str, Any] = {"type": "string"}
 _ROLE: dict[str, Any] = {"enum": list(ROLES)}
 _PASSWORD: dict[str, Any] = {"type": "string", "minLength": MIN_PASSWORD}
+_USERNAME: dict[str, Any] = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": MAX_USERNAME,
+    "pattern": r"^[^\s<>]([^<>]*[^\s<>])?$",
+    "description": "printable characters, no '<' or '>', no whitespace at either end; unique in any case",
+}
+USER_FIELDS = {"username", "password", "role"}
 USER_CHANGES = {"role", "password", "disabled"}
 MAX_ID = 2**63 - 1  # the largest id a database integer column holds
 
@@ -57,6 +75,13 @@ def _revoke_access_tokens(session: Session, user_id: int) -> None:
         .where(AccessToken.user_id == user_id, AccessToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+
+
+def _refuse_unknown(body: dict[str, Any], known: set[str]) -> None:
+    """400 naming the first field of ``body`` not in ``known`` (a typo must not pass unnoticed)."""
+    unknown = sorted(set(body) - known)
+    if unknown:
+        raise ApiError(400, "bad_request", f"unknown field '{unknown[0]}'", {"field": unknown[0]})
 
 
 def _get_user(session: Session, user_id: int) -> User:
@@ -96,14 +121,17 @@ def list_users() -> tuple[Response, int]:
 @documented(
     body={
         "type": "object",
-        "properties": {"username": _STR, "password": _PASSWORD, "role": _ROLE},
+        "properties": {"username": _USERNAME, "password": _PASSWORD, "role": _ROLE},
         "required": ["username", "password"],
+        "additionalProperties": False,
     },
     status=201,
 )
 def add_user() -> tuple[Response, int]:
-    """``{username, password, role?}`` → the new user (201); the role defaults to viewer."""
+    """``{username, password, role?}`` → the new user (201); the role defaults to viewer. 409 when the name
+    is taken in any letter case."""
     body = json_body()
+    _refuse_unknown(body, USER_FIELDS)
     username = field_str(body, "username") or ""
     password = check_password(field_str(body, "password") or "")
     role = field_str(body, "role", required=False) or "viewer"
@@ -123,9 +151,7 @@ def get_user(user_id: int) -> tuple[Response, int]:
 
 def _changes(body: dict[str, Any]) -> dict[str, Any]:
     """The checked ``{role?, password?, disabled?}`` of a PATCH body; 400 naming a bad or unknown field."""
-    unknown = sorted(set(body) - USER_CHANGES)
-    if unknown:
-        raise ApiError(400, "bad_request", f"unknown field '{unknown[0]}'", {"field": unknown[0]})
+    _refuse_unknown(body, USER_CHANGES)
     if not body:
         raise ApiError(400, "bad_request", "send at least one of 'role', 'password', 'disabled'")
     changes: dict[str, Any] = {}
@@ -210,9 +236,17 @@ def list_tokens() -> tuple[Response, int]:
     body={
         "type": "object",
         "properties": {
-            "name": _STR,
-            "scopes": {"type": "array", "items": {"enum": ["read", "write"]}, "minItems": 1},
-            "expires_at": {"type": ["string", "integer"], "description": "ISO-8601 time or days from now"},
+            "name": {"type": "string", "minLength": 1, "maxLength": MAX_TOKEN_NAME, "pattern": r"\S"},
+            "scopes": {
+                "type": "array",
+                "items": {"enum": list(SCOPES)},
+                "minItems": 1,
+                "description": "'write' needs the editor or admin role",
+            },
+            "expires_at": {
+                "type": ["string", "integer"],
+                "description": f"ISO-8601 time or days from now, at most {MAX_TOKEN_DAYS} days ahead",
+            },
         },
         "required": ["name"],
     },
@@ -224,7 +258,7 @@ def add_token() -> tuple[Response, int]:
     name = field_str(body, "name") or ""
     scopes = body.get("scopes", ["read"])
     if not isinstance(scopes, list) or not all(isinstance(scope, str) for scope in scopes):
-        raise ApiError(400, "bad_request", "scopes must be a list of strings", {"field": "scopes"})
+        raise ApiError(400, "bad_request", "'scopes' must be a list of strings", {"field": "scopes"})
     session = get_session()
     user = _me()
     token, row = create_pat(session, user, name, scopes, expiry_from(body.get("expires_at")))

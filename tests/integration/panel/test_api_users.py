@@ -245,3 +245,84 @@ def test_guessing_the_current_password_is_rate_limited(anon: FlaskClient, app: F
         error(change(anon, token, "a wrong guess", NEW_PASSWORD), 400)
     resp = change(anon, token, PASSWORD, NEW_PASSWORD)  # even the right one while locked out
     assert error(resp, 429)["code"] == "rate_limited" and int(resp.headers["Retry-After"]) > 0
+
+
+# ---------------------------------------------------------------------------- creating users
+
+
+def usernames(client: FlaskClient) -> list[str]:
+    return [u["username"] for u in data(client.get("/api/users"))["items"]]
+
+
+def test_usernames_git_cannot_author_with_are_400_and_create_nothing(client: FlaskClient) -> None:
+    """A name with '<', '>', a control character or surrounding whitespace would make every commit by
+    that user fail; such names are refused up front."""
+    before = usernames(client)
+    for bad in (
+        "",
+        "a<b>c",
+        "a>b",
+        "two\nlines",
+        "tab\there",
+        "nul\x00",
+        "bell\x07",
+        " ed",
+        "ed ",
+        "\u202eed",
+        "x" * 65,
+    ):
+        err = error(client.post("/api/users", json={"username": bad, "password": PASSWORD}), 400)
+        assert err["details"] == {"field": "username"}, bad
+        assert "printable" in err["message"] and "'<', '>'" in err["message"] and "1 to 64" in err["message"]
+    assert usernames(client) == before
+
+
+def test_unusual_but_valid_names_can_sign_in_and_commit(client: FlaskClient, anon: FlaskClient) -> None:
+    name = "Zoë O'Brien-Łukasz (ops)" + "x" * 40
+    assert len(name) == 64
+    data(client.post("/api/users", json={"username": name, "password": PASSWORD, "role": "editor"}), 201)
+    token = data(login(anon, name))["access_token"]
+    head = data(anon.get("/api/history?limit=1", headers=bearer(token)))["items"][0]["sha"]
+    body = {"content": "# notes\n", "base": head}
+    commit = data(anon.put("/api/files/notes.txt", json=body, headers=bearer(token)))
+    assert commit["author"]["name"] == name
+
+
+def test_usernames_are_unique_in_any_letter_case_and_sign_in_ignores_case(
+    client: FlaskClient, anon: FlaskClient, app: Flask
+) -> None:
+    make_user(app, "Ed", "editor")
+    for taken in ("ed", "ED", "eD"):
+        err = error(client.post("/api/users", json={"username": taken, "password": PASSWORD}), 409)
+        assert (
+            err["code"] == "conflict" and "'Ed'" in err["message"] and err["details"]["field"] == "username"
+        )
+    assert usernames(client).count("Ed") == 1 and "ed" not in usernames(client)
+    for spelling in ("ed", "ED", "Ed"):
+        assert data(login(anon, spelling))["user"]["username"] == "Ed"
+
+
+def test_names_differing_only_in_case_in_an_older_database_sign_in_exactly(
+    client: FlaskClient, anon: FlaskClient, app: Flask
+) -> None:
+    """Rows made before names were unique in any case stay; each still signs in by its exact name."""
+    from panel.auth import hash_password
+    from panel.db import User, get_session
+
+    make_user(app, "ed", "viewer")
+    with app.app_context():
+        session = get_session()
+        session.add(User(username="ED", password_hash=hash_password("another password"), role="editor"))
+        session.commit()
+    assert data(login(anon, "ed"))["user"]["role"] == "viewer"
+    assert data(login(anon, "ED", "another password"))["user"]["role"] == "editor"
+
+
+def test_unknown_fields_on_create_are_400_naming_the_field(client: FlaskClient) -> None:
+    before = usernames(client)
+    body = {"username": "newbie", "password": PASSWORD, "extra": 1}
+    err = error(client.post("/api/users", json=body), 400)
+    assert err["details"] == {"field": "extra"} and "extra" in err["message"]
+    err = error(client.post("/api/users", json={**body, "disabled": True, "extra": None}), 400)
+    assert err["details"] == {"field": "disabled"}
+    assert usernames(client) == before

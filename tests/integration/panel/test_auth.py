@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from panel.auth import MAX_TOKEN_DAYS
 from panel.repo import ConfigRepo
 from tests.support.panel_api import STAMP
 
@@ -198,6 +199,57 @@ def test_sweep_urls_reach_the_views() -> None:
     assert sweep_url("/api/users/<int:user_id>") == "/api/users/1"
     assert sweep_url("/api/files/<anypath:path>") == "/api/files/dummy"
     assert sweep_url("/api/history/<sha>/revert") == "/api/history/dummy/revert"
+
+
+# ---------------------------------------------------------------------------- personal access tokens
+
+
+def token_names(client: FlaskClient) -> list[str]:
+    return [t["name"] for t in client.get("/api/tokens").get_json()["data"]["items"]]
+
+
+def test_token_expiry_out_of_range_is_400_naming_expires_at(client: FlaskClient) -> None:
+    for expires in (
+        100000000000000000000,
+        MAX_TOKEN_DAYS + 1,
+        "9999-12-31T23:59:59-01:00",
+        "9999-12-31",
+        "2000-01-01T00:00:00Z",
+        0,
+        -5,
+        1.5,
+        True,
+        "soon",
+    ):
+        err = error(
+            client.post("/api/tokens", json={"name": "ci", "expires_at": expires}), 400, "bad_request"
+        )
+        assert err["details"]["field"] == "expires_at" and "expires_at" in err["message"], expires
+    assert token_names(client) == []
+    longest = client.post("/api/tokens", json={"name": "ci", "expires_at": MAX_TOKEN_DAYS})
+    assert longest.status_code == 201, longest.get_data(as_text=True)
+
+
+def test_token_names_are_1_to_100_characters_and_not_blank(client: FlaskClient) -> None:
+    for name in ("", "   ", "\t\n", "x" * 101, None, 7):
+        err = error(client.post("/api/tokens", json={"name": name}), 400, "bad_request")
+        assert err["details"] == {"field": "name"}, name
+    assert token_names(client) == []
+    assert client.post("/api/tokens", json={"name": "x" * 100}).status_code == 201
+
+
+def test_tokens_cannot_have_scopes_beyond_the_role(client_as: Callable[[str], FlaskClient]) -> None:
+    viewer, editor = client_as("viewer"), client_as("editor")
+    for scopes in (["write"], ["read", "write"]):
+        err = error(viewer.post("/api/tokens", json={"name": "ci", "scopes": scopes}), 400, "bad_request")
+        assert (
+            err["details"]["field"] == "scopes" and "viewer" in err["message"] and "write" in err["message"]
+        )
+    err = error(viewer.post("/api/tokens", json={"name": "ci", "scopes": ["root"]}), 400, "bad_request")
+    assert err["details"] == {"field": "scopes"}
+    assert token_names(viewer) == []
+    assert viewer.post("/api/tokens", json={"name": "ci", "scopes": ["read"]}).status_code == 201
+    assert editor.post("/api/tokens", json={"name": "ci", "scopes": ["read", "write"]}).status_code == 201
 
 
 # ---------------------------------------------------------------------------- the Authorization header

@@ -21,7 +21,7 @@ import secrets
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from typing import Any
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
 
@@ -63,10 +63,19 @@ hasher = PasswordHasher()
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the user, and the scopes of the personal access token used (None for a JWT)."""
+    """Who is calling: the user, and the personal access token used (scopes None for a JWT sign-in)."""
 
     user: User
     scopes: tuple[str, ...] | None = None
+    token_id: int | None = None
+    token_name: str | None = None
+
+    def origin(self) -> tuple[str, dict[str, Any]]:
+        """Where the request came from, for the audit log: ``session`` (a JWT from signing in) or ``token``
+        (a personal access token, named in the details)."""
+        if self.scopes is None:
+            return "session", {}
+        return "token", {"token": {"id": self.token_id, "name": self.token_name}}
 
 
 @dataclass
@@ -371,7 +380,7 @@ def _authenticate_pat(cache: AuthCache, token: str) -> Principal:
         row = get_session().scalar(select(AccessToken).where(AccessToken.token_hash == digest))
         if row is None or row.revoked_at is not None:
             raise ApiError(401, "unauthorized", "the personal access token is not valid")
-        values = {"id": row.id, "user_id": row.user_id, "scopes": tuple(row.scopes)}
+        values = {"id": row.id, "name": row.name, "user_id": row.user_id, "scopes": tuple(row.scopes)}
         values["expires_at"] = row.expires_at
         cache.keep(cache.tokens, digest, values)
         age = (utcnow() - row.last_used_at).total_seconds() if row.last_used_at else TOUCH_EVERY
@@ -383,7 +392,7 @@ def _authenticate_pat(cache: AuthCache, token: str) -> Principal:
     if user is None:
         raise ApiError(401, "unauthorized", "the personal access token is not valid")
     _touch(cache, digest, values["id"])
-    return Principal(user, values["scopes"])
+    return Principal(user, values["scopes"], values["id"], values["name"])
 
 
 def _touch(cache: AuthCache, digest: str, token_id: int) -> None:
@@ -452,9 +461,18 @@ def current_user() -> User | None:
         if attached is None:
             session.add(user)
             attached = user
-        g.principal = Principal(attached, principal.scopes)
+        g.principal = replace(principal, user=attached)
         user = attached
     return user
+
+
+def request_origin() -> tuple[str, dict[str, Any]]:
+    """Where the current write comes from, for the audit log: the signed-in principal's
+    :meth:`Principal.origin`, ``api`` for a request without one, ``cli`` outside any request."""
+    if not has_request_context():
+        return "cli", {}
+    principal: Principal | None = g.get("principal")
+    return principal.origin() if principal is not None else ("api", {})
 
 
 def init_auth(app: Flask, settings: Settings) -> None:

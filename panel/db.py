@@ -143,7 +143,8 @@ class Secret(Base):
 
 
 class AuditLog(Base):
-    """Who did what: ``source`` is e.g. ``api`` or ``cli``; ``details`` free-form JSON."""
+    """Who did what, from where: ``source`` is ``session`` (signed in), ``token`` (a personal access token),
+    ``cli``, or ``api`` (a request without credentials); ``details`` free-form JSON."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -203,8 +204,19 @@ def _close_session(_exc: BaseException | None) -> None:
 
 
 def audit(
-    session: Session, action: str, *, user: str | None, target: str | None = None, **details: Any
+    session: Session,
+    action: str,
+    *,
+    user: str | None,
+    target: str | None = None,
+    source: str | None = None,
+    **details: Any,
 ) -> None:
-    """Add an audit entry (committed with the caller's transaction)."""
-    source = str(details.pop("source", "api"))
+    """Add an audit entry (committed with the caller's transaction). ``source`` defaults to where the
+    request came from (:func:`panel.auth.request_origin`: ``session``, ``token`` with the token, ``cli``)."""
+    if source is None:
+        from panel.auth import request_origin  # panel.auth builds on this module
+
+        source, origin = request_origin()
+        details = {**origin, **details}
     session.add(AuditLog(user=user, action=action, target=target, source=source, details=details))

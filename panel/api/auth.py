@@ -1,8 +1,9 @@
 """``/api/auth/*`` (login, refresh, logout, me, password) and ``/api/health``.
 
-Login is rate limited: 5 failures for a username or from an address lock it out for 15 minutes
-(429 ``rate_limited`` with ``Retry-After``); see :mod:`panel.ratelimit`. A wrong current password on
-``/api/auth/password`` counts as a failed login. Usernames match case-insensitively.
+Login is rate limited: 5 failures for a username from one address lock that pair out for 15 minutes, 50
+from one address lock the address (429 ``rate_limited`` with ``Retry-After``); see :mod:`panel.ratelimit`.
+Usernames match case-insensitively. A wrong current password on ``/api/auth/password`` counts as a failed
+login.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from panel.api.envelope import ApiError, field_str, json_body, ok
 from panel.api.users import check_password, revoke_refresh_tokens
 from panel.auth import (
     ACCESS_LIFETIME,
+    MAX_USERNAME,
     current_user,
     find_user,
     hash_password,
@@ -26,7 +28,7 @@ from panel.auth import (
 )
 from panel.db import User, audit, get_session
 from panel.openapi import documented
-from panel.ratelimit import LoginLimiter
+from panel.ratelimit import LoginLimiter, login_keys
 
 bp = Blueprint("auth", __name__)
 _STR = {"type": "string"}
@@ -49,8 +51,9 @@ def _limiter() -> LoginLimiter:
     return limiter
 
 
-def _check_lockout(keys: list[str]) -> None:
-    wait = max(_limiter().retry_after(key) for key in keys)
+def _check_lockout(keys: dict[str, int]) -> None:
+    """429 while any of ``keys`` (key -> failure limit) is locked out."""
+    wait = max(_limiter().retry_after(key, limit) for key, limit in keys.items())
     if wait:
         raise ApiError(
             429, "rate_limited", f"too many failed logins; try again in {wait} s", {"retry_after": wait}
@@ -69,7 +72,7 @@ def login() -> tuple[Response, int]:
     """``{username, password}`` → access and refresh tokens; 401 for bad credentials."""
     body = json_body()
     username, password = field_str(body, "username") or "", field_str(body, "password") or ""
-    keys = [f"user:{username.lower()}", f"ip:{request.remote_addr or '-'}"]
+    keys = login_keys(username, request.remote_addr)
     _check_lockout(keys)
     session = get_session()
     user = find_user(session, username)
@@ -77,12 +80,12 @@ def login() -> tuple[Response, int]:
     if user is None or not valid or user.disabled:
         for key in keys:
             _limiter().fail(key)
-        audit(session, "login_failed", user=username, source="api", ip=request.remote_addr)
+        audit(session, "login_failed", user=username[:MAX_USERNAME], source="session", ip=request.remote_addr)
         session.commit()
         raise ApiError(401, "unauthorized", "wrong username or password")
-    _limiter().reset(keys[0])
+    _limiter().reset(next(iter(keys)))
     refresh_token, _ = issue_refresh_token(session, user)
-    audit(session, "login", user=user.username, ip=request.remote_addr)
+    audit(session, "login", user=user.username, source="session", ip=request.remote_addr)
     session.commit()
     return ok(_tokens(user, refresh_token))
 
@@ -139,11 +142,12 @@ def change_password() -> tuple[Response, int]:
     new = check_password(field_str(body, "new_password") or "", "new_password")
     user = current_user()
     assert user is not None
-    key = f"user:{user.username.lower()}"
-    _check_lockout([key])
+    keys = login_keys(user.username, request.remote_addr)
+    _check_lockout(keys)
     session = get_session()
     if not verify_password(user.password_hash, current):
-        _limiter().fail(key)
+        for key in keys:
+            _limiter().fail(key)
         audit(session, "password_change_failed", user=user.username, ip=request.remote_addr)
         session.commit()
         raise ApiError(400, "bad_request", "'current_password' is wrong", {"field": "current_password"})

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -46,7 +47,7 @@ def test_a_file_write_is_audited_with_its_commit(client: FlaskClient, repo: Conf
     [entry] = commits(client)
     assert entry["action"] == "commit" and entry["user"] == ADMIN and entry["target"] == MOVIES
     assert entry["details"] == {"sha": commit["sha"], "message": f"Update {MOVIES}", "paths": [MOVIES]}
-    assert entry["source"] == "api" and STAMP.match(entry["time"])
+    assert entry["source"] == "session" and STAMP.match(entry["time"])
 
 
 def test_a_no_op_write_is_not_audited(client: FlaskClient, repo: ConfigRepo) -> None:
@@ -133,3 +134,32 @@ def test_only_admins_read_the_audit_log(client_as: Callable[[str], FlaskClient])
     for role in ("viewer", "editor"):
         err = envelope(client_as(role).get("/api/audit"), 403)["error"]
         assert err["details"] == {"required_role": "admin"}
+
+
+def test_the_source_tells_a_session_from_a_token_and_the_cli(
+    client: FlaskClient, anon: FlaskClient, repo: ConfigRepo, app: Flask
+) -> None:
+    """api.md: every write is audited with where it came from; a personal access token is named."""
+    made = data(client.post("/api/tokens", json={"name": "ci bot", "scopes": ["read", "write"]}), 201)
+    append(client, repo, MOVIES, "# by session\n")
+    text = repo.read_file(TV)[0].decode() + "# by token\n"
+    headers = {"Authorization": f"Bearer {made['token']}"}
+    by_token = data(
+        anon.put(f"/api/files/{TV}", json={"content": text, "base": repo.head()}, headers=headers)
+    )
+    assert app.test_cli_runner().invoke(args=["create-admin", "root", "--password", "x" * 12]).exit_code == 0
+    token_entry, session_entry = commits(client)
+    assert token_entry["source"] == "token" and token_entry["user"] == ADMIN
+    assert token_entry["details"] == {
+        "sha": by_token["sha"],
+        "message": f"Update {TV}",
+        "paths": [TV],
+        "token": {"id": made["id"], "name": "ci bot"},
+    }
+    assert session_entry["source"] == "session" and "token" not in session_entry["details"]
+    [created] = entries(client, "action=token_create")
+    assert created["source"] == "session"
+    [cli] = entries(client, "action=user_create")
+    assert cli["source"] == "cli" and cli["target"] == "root"
+    anon.post("/api/auth/login", json={"username": ADMIN, "password": "wrong password"})
+    assert entries(client, "action=login_failed")[0]["source"] == "session"

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from panel.auth import MAX_TOKEN_DAYS
+from panel.ratelimit import MAX_ADDRESS_FAILURES, MAX_FAILURES
 from panel.repo import ConfigRepo
 from tests.support.panel_api import STAMP
 
@@ -274,6 +275,60 @@ def test_the_bearer_scheme_is_case_insensitive(app: Flask, client: FlaskClient, 
     assert anon.get("/api/files", headers={"Authorization": f"Bearer  {token} "}).status_code == 200
     for header in (f"Bearer{token}", "Bearer ", "bearer", f"Token {token}", token):
         error(anon.get("/api/files", headers={"Authorization": header}), 401, "unauthorized")
+
+
+# ---------------------------------------------------------------------------- lockout
+
+
+def login_from(client: FlaskClient, address: str, username: str, password: str = PASSWORD) -> TestResponse:
+    return client.post(
+        "/api/auth/login",
+        json={"username": username, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_failures_as_another_name_do_not_lock_out_the_address(client: FlaskClient, anon: FlaskClient) -> None:
+    """The finding: five failures as a made-up user from one address locked every user out of it."""
+    for _ in range(MAX_FAILURES):
+        error(login_from(anon, "10.0.0.1", "x", "wrong password"), 401, "unauthorized")
+    error(login_from(anon, "10.0.0.1", "x", "wrong password"), 429, "rate_limited")
+    assert login_from(anon, "10.0.0.1", ADMIN).status_code == 200
+    # the same name from another address is not locked either
+    for _ in range(MAX_FAILURES):
+        error(login_from(anon, "10.0.0.2", ADMIN, "wrong password"), 401, "unauthorized")
+    error(login_from(anon, "10.0.0.2", ADMIN), 429, "rate_limited")
+    error(login_from(anon, "10.0.0.2", ADMIN.upper()), 429, "rate_limited")  # names match in any case
+    assert login_from(anon, "10.0.0.3", ADMIN).status_code == 200
+
+
+def test_many_failures_from_one_address_lock_the_address(client: FlaskClient, anon: FlaskClient) -> None:
+    for n in range(MAX_ADDRESS_FAILURES):
+        error(login_from(anon, "10.0.0.9", f"guess{n}", "wrong password"), 401, "unauthorized")
+    resp = login_from(anon, "10.0.0.9", ADMIN)
+    error(resp, 429, "rate_limited")
+    assert 0 < int(resp.headers["Retry-After"]) <= 900
+    assert login_from(anon, "10.0.0.10", ADMIN).status_code == 200
+
+
+def test_pair_and_address_lockout_with_redis(tmp_path: Any, redis_url: str) -> None:
+    from panel import create_app
+    from panel.settings import Settings
+
+    app = create_app(Settings(data_dir=tmp_path / "data", redis_url=redis_url))
+    make_user(app, "someone", "viewer")
+    make_user(app, "other", "viewer")
+    anon = app.test_client()
+    for _ in range(MAX_FAILURES):
+        error(login_from(anon, "10.1.0.1", "someone", "wrong password"), 401, "unauthorized")
+    error(login_from(anon, "10.1.0.1", "someone"), 429, "rate_limited")
+    assert login_from(anon, "10.1.0.1", "other").status_code == 200
+    assert login_from(anon, "10.1.0.2", "someone").status_code == 200
+    for n in range(MAX_ADDRESS_FAILURES):
+        login_from(anon, "10.1.0.3", f"guess{n}", "wrong password")
+    resp = login_from(anon, "10.1.0.3", "other")
+    error(resp, 429, "rate_limited")
+    assert 0 < int(resp.headers["Retry-After"]) <= 900
 
 
 # ---------------------------------------------------------------------------- headers and times

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from panel.api import config, entries
-from panel.api.entries import DELETE_QUERY, POST_BODY, PUT_BODY, READ_QUERY, Section
+from panel.api.entries import DELETE_QUERY, LIST_QUERY, POST_BODY, PUT_BODY, READ_QUERY, Section
 from panel.openapi import documented
 
 bp = Blueprint("collections", __name__)
@@ -19,7 +19,7 @@ COLLECTIONS = Section("collections", "collection")
 
 
 @bp.get("/collections")
-@documented(query=READ_QUERY)
+@documented(query=LIST_QUERY)
 def list_all() -> tuple[Response, int]:
     """Every collection in every YAML file with a top-level ``collections:`` at ``?rev=`` (default main)."""
     return entries.list_all(COLLECTIONS)

@@ -16,12 +16,13 @@ from flask import Response, request
 from ruamel.yaml.composer import ComposerError
 from ruamel.yaml.error import YAMLError
 
-from panel.api.common import check_changes, get_repo
+from panel.api.common import check_changes, get_repo, resolve_base
 from panel.api.envelope import ApiError, field_str, json_body, ok
 from panel.api.files import REV, write_changes
+from panel.api.paging import PAGED, paged
 from panel.openapi import query_param
 from panel.repo import NotFoundError, check_path
-from panel.tree_check import YAML_SUFFIXES
+from panel.tree_check import CONFIG, YAML_SUFFIXES
 from panel.yaml_edit import delete_entry, list_entries, load_rt, set_entry
 
 Describe = Callable[[str, Any], dict[str, Any]]
@@ -49,6 +50,7 @@ _YAML: dict[str, Any] = {
 _BASE = {"type": "string", "description": "The commit the edit is based on (compare-and-swap)"}
 _MESSAGE = {"type": "string", "description": "Commit message (a default names the entry and file)"}
 READ_QUERY = {"rev": REV}
+LIST_QUERY = {**READ_QUERY, **PAGED}
 DELETE_QUERY = {
     "base": query_param("The commit the deletion is based on (compare-and-swap)", required=True),
     "message": query_param("Commit message (a default names the entry and file)"),
@@ -102,7 +104,8 @@ def items(section: Section, text: str, path: str) -> list[dict[str, Any]]:
 
 
 def list_all(section: Section) -> tuple[Response, int]:
-    """Every entry in every YAML file with the top-level section, at ``?rev=`` (default main)."""
+    """The entries of every YAML file with the top-level section, at ``?rev=`` (default main), by file
+    and line; paged."""
     repo = get_repo()
     sha = repo.resolve(request.args.get("rev") or "main")
     has_section = re.compile(rf"^{re.escape(section.key)}\s*:", re.M)
@@ -114,7 +117,12 @@ def list_all(section: Section) -> tuple[Response, int]:
         text, _blob = read_text(path, sha)
         if text and has_section.search(text):
             found.extend(items(section, text, path))
-    return ok({"commit": sha, "items": found, "next_cursor": None})
+    return ok({"commit": sha, **paged(found, _entry_key, dict)})
+
+
+def _entry_key(item: dict[str, Any]) -> tuple[str, int, str]:
+    """Where an entry is: file, line, and its name (two entries of a flow mapping share a line)."""
+    return str(item["file"]), int(item.get("line") or 0), str(item["name"])
 
 
 def _find(section: Section, path: str, name: str, rev: str) -> tuple[dict[str, Any], str, str]:
@@ -135,11 +143,14 @@ def get_one(section: Section, ident: str) -> tuple[Response, int]:
 
 
 def _not_yaml(exc: YAMLError) -> ApiError:
-    """400 for a ``yaml`` field that does not parse, at the line and column the parser stopped."""
+    """400 for a ``yaml`` field that does not parse, at the line and column the parser stopped, saying why
+    (``found duplicate key "plex_all"``)."""
     mark = getattr(exc, "problem_mark", None)
     place = {"line": mark.line + 1, "column": mark.column + 1} if mark is not None else {}
     where = f" at {place['line']}:{place['column']}" if place else ""
-    return ApiError(400, "bad_request", f"'yaml' is not valid YAML{where}", {"field": "yaml", **place})
+    problem = getattr(exc, "problem", None) or ""
+    why = f": {problem.splitlines()[0]}" if problem else ""
+    return ApiError(400, "bad_request", f"'yaml' is not valid YAML{where}{why}", {"field": "yaml", **place})
 
 
 def _yaml_mapping(source: str) -> str:
@@ -160,6 +171,9 @@ def _yaml_mapping(source: str) -> str:
 def _definition(body: dict[str, Any]) -> dict[str, Any] | str:
     """The new definition: ``definition`` (a JSON object) or ``yaml`` (YAML text of a mapping)."""
     if body.get("yaml") is not None:
+        if body.get("definition") is not None:
+            message = "give the definition once: as 'definition' (JSON) or as 'yaml' (text), not both"
+            raise ApiError(400, "bad_request", message, {"field": "yaml"})
         return _yaml_mapping(field_str(body, "yaml") or "")
     definition = body.get("definition")
     if not isinstance(definition, dict):
@@ -188,11 +202,11 @@ def put_one(section: Section, ident: str) -> tuple[Response, int]:
     """Update (or create) an entry: JSON ``{definition | yaml, base, message?}``."""
     path, name = split_id(section, ident)
     body = json_body()
-    base = field_str(body, "base") or ""
+    base = resolve_base(field_str(body, "base") or "")
     definition = _definition(body)
     default = f"Update {section.noun} {name} in {path}"
     message = field_str(body, "message", required=False) or default
-    text, _blob = read_text(path, get_repo().resolve(base))
+    text, _blob = read_text(path, base)
     return _commit(path, _edited(section, path, text or "", name, definition), base, message)
 
 
@@ -201,12 +215,15 @@ def create_one(section: Section) -> tuple[Response, int]:
     body = json_body()
     path, name = field_str(body, "file") or "", field_str(body, "name") or ""
     check_file(path)
-    if not name.strip():
-        raise ApiError(400, "bad_request", "'name' must not be empty", {"field": "name"})
-    base = field_str(body, "base") or ""
+    if path == CONFIG:
+        message = f"{CONFIG} holds settings and libraries, not {section.key}; name a {section.noun} file"
+        raise ApiError(400, "bad_request", message, {"field": "file"})
+    if not name.strip() or any(c in name for c in "\r\n"):
+        raise ApiError(400, "bad_request", "'name' must be one line of text, not empty", {"field": "name"})
+    base = resolve_base(field_str(body, "base") or "")
     definition = _definition(body)
     message = field_str(body, "message", required=False) or f"Add {section.noun} {name} to {path}"
-    text, _blob = read_text(path, get_repo().resolve(base))
+    text, _blob = read_text(path, base)
     if text is not None and any(i["name"] == name for i in items(section, text, path)):
         ident = f"{path}::{name}"
         raise ApiError(409, "conflict", f"{section.noun} {name!r} already exists in {path}", {"id": ident})
@@ -219,9 +236,11 @@ def delete_one(section: Section, ident: str) -> tuple[Response, int]:
     path, name = split_id(section, ident)
     base = request.args.get("base")
     if not base:
-        raise ApiError(400, "bad_request", "'base' (the commit the deletion is based on) is required")
+        message = "'base' (the commit the deletion is based on) is required"
+        raise ApiError(400, "bad_request", message, {"field": "base"})
+    base = resolve_base(base)
     message = request.args.get("message") or f"Delete {section.noun} {name} from {path}"
-    _item, text, _blob = _find(section, path, name, get_repo().resolve(base))
+    _item, text, _blob = _find(section, path, name, base)
     try:
         edited = delete_entry(text, section.key, name, path)
     except ValueError as exc:

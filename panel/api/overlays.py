@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response
 
 from panel.api import entries
-from panel.api.entries import DELETE_QUERY, POST_BODY, PUT_BODY, READ_QUERY, Section
+from panel.api.entries import DELETE_QUERY, LIST_QUERY, POST_BODY, PUT_BODY, READ_QUERY, Section
 from panel.openapi import documented
 
 bp = Blueprint("overlays", __name__)
@@ -53,7 +53,7 @@ OVERLAYS = Section("overlays", "overlay", describe)
 
 
 @bp.get("/overlays")
-@documented(query=READ_QUERY)
+@documented(query=LIST_QUERY)
 def list_all() -> tuple[Response, int]:
     """Every overlay in every YAML file with a top-level ``overlays:`` at ``?rev=`` (default main)."""
     return entries.list_all(OVERLAYS)

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from panel.api.envelope import ApiError, field_str, json_body, ok
+from panel.api.paging import PAGED, paged
 from panel.auth import (
     MAX_TOKEN_DAYS,
     MAX_TOKEN_NAME,
@@ -110,11 +111,11 @@ def _keep_an_admin(session: Session, user: User) -> None:
 
 
 @bp.get("/users")
-@documented()
+@documented(query=PAGED)
 def list_users() -> tuple[Response, int]:
-    """Every user."""
-    users = get_session().scalars(select(User).order_by(User.id))
-    return ok({"items": [user.to_dict() for user in users], "next_cursor": None})
+    """The users, by id; paged."""
+    users = list(get_session().scalars(select(User).order_by(User.id)))
+    return ok(paged(users, lambda user: (user.id,), User.to_dict))
 
 
 @bp.post("/users")
@@ -222,13 +223,15 @@ def delete_user(user_id: int) -> tuple[Response, int]:
 
 
 @bp.get("/tokens")
-@documented()
+@documented(query=PAGED)
 def list_tokens() -> tuple[Response, int]:
-    """The caller's personal access tokens (without the tokens themselves)."""
-    rows = get_session().scalars(
-        select(AccessToken).where(AccessToken.user_id == _me().id).order_by(AccessToken.id)
+    """The caller's personal access tokens (without the tokens themselves), by id; paged."""
+    rows = list(
+        get_session().scalars(
+            select(AccessToken).where(AccessToken.user_id == _me().id).order_by(AccessToken.id)
+        )
     )
-    return ok({"items": [row.to_dict() for row in rows], "next_cursor": None})
+    return ok(paged(rows, lambda row: (row.id,), AccessToken.to_dict))
 
 
 @bp.post("/tokens")

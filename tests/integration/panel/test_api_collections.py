@@ -232,3 +232,26 @@ def test_deleting_every_collection_of_a_file_leaves_an_empty_mapping(
     after = before[: before.index("collections:\n")] + "collections: {}\n"
     assert repo.read_file(tv)[0].decode("utf-8") == after
     assert not [i for i in data(client.get("/api/collections"))["items"] if i["file"] == tv]
+
+
+def test_mistakes_in_an_edit_are_named_and_change_nothing(client: FlaskClient, repo: ConfigRepo) -> None:
+    head = repo.head()
+    both = {"definition": {"plex_all": True}, "yaml": "plex_all: true\n", "base": head}
+    error = client.put(url(MOVIES, "Westerns"), json=both).get_json()["error"]
+    assert (error["code"], error["details"]) == ("bad_request", {"field": "yaml"}) and "not both" in error[
+        "message"
+    ]
+    twice = {"yaml": "plex_all: true\nplex_all: false\n", "base": head}
+    error = client.put(url(MOVIES, "Westerns"), json=twice).get_json()["error"]
+    assert error["details"]["field"] == "yaml" and "duplicate key" in error["message"]
+    into_config = {"file": "config.yml", "name": "N", "definition": {"plex_all": True}, "base": head}
+    error = client.post("/api/collections", json=into_config).get_json()["error"]
+    assert error["details"] == {"field": "file"} and "not collections" in error["message"]
+    two_lines = {"file": MOVIES, "name": "a\nb", "definition": {"plex_all": True}, "base": head}
+    assert client.post("/api/collections", json=two_lines).get_json()["error"]["details"] == {"field": "name"}
+    for stale in ("deadbeef", "main@{1}"):
+        resp = client.put(url(MOVIES, "Westerns"), json={"definition": {"plex_all": True}, "base": stale})
+        assert resp.status_code == 400 and resp.get_json()["error"]["details"] == {"field": "base"}
+        resp = client.delete(url(MOVIES, "Westerns") + f"?base={quote(stale)}")
+        assert resp.status_code == 400 and resp.get_json()["error"]["details"] == {"field": "base"}
+    assert repo.head() == head

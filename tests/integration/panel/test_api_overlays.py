@@ -208,7 +208,7 @@ def test_the_openapi_document_has_bodies_and_query_parameters(anon: FlaskClient,
     assert set(put["properties"]) == {"definition", "yaml", "base", "message"} and put["required"] == ["base"]
     post = paths[f"/api/{kind}"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert post["required"] == ["file", "name", "base"]
-    assert [p["name"] for p in paths[f"/api/{kind}"]["get"]["parameters"]] == ["rev"]
+    assert [p["name"] for p in paths[f"/api/{kind}"]["get"]["parameters"]] == ["rev", "limit", "cursor"]
 
 
 @pytest.mark.parametrize(

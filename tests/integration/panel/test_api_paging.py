@@ -11,7 +11,17 @@ from flask.testing import FlaskClient
 from panel.repo import ConfigRepo
 from tests.support.panel_api import envelope
 
-LISTS = ["/api/files", "/api/secrets", "/api/libraries", "/api/history", "/api/audit"]
+LISTS = [
+    "/api/files",
+    "/api/secrets",
+    "/api/libraries",
+    "/api/history",
+    "/api/audit",
+    "/api/collections",
+    "/api/overlays",
+    "/api/users",
+    "/api/tokens",
+]
 
 
 def walk(client: FlaskClient, url: str, limit: int) -> list[list[Any]]:
@@ -39,6 +49,23 @@ def test_a_page_survives_an_item_added_before_the_cursor(client: FlaskClient, re
     second = envelope(client.get(f"/api/files?limit=2&cursor={first['next_cursor']}"), 200)["data"]
     seen = [i["path"] for i in first["items"] + second["items"]]
     assert ".aaa.yml" not in seen and len(set(seen)) == 4 and seen == sorted(seen)
+
+
+def test_collections_page_by_file_and_line(client: FlaskClient) -> None:
+    everything = envelope(client.get("/api/collections?limit=500"), 200)["data"]["items"]
+    pages = walk(client, "/api/collections", 7)
+    seen = [(item["file"], item["line"], item["name"]) for page in pages for item in page]
+    assert len(pages) > 2 and seen == sorted((i["file"], i["line"], i["name"]) for i in everything)
+
+
+def test_users_and_tokens_page_by_id(client: FlaskClient) -> None:
+    for n in range(4):
+        client.post("/api/users", json={"username": f"user{n}", "password": "long enough", "role": "viewer"})
+        client.post("/api/tokens", json={"name": f"token {n}", "scopes": ["read"]})
+    users = [item["id"] for page in walk(client, "/api/users", 2) for item in page]
+    tokens = [item["name"] for page in walk(client, "/api/tokens", 3) for item in page]
+    assert len(users) == 5 and users == sorted(users)
+    assert tokens == [f"token {n}" for n in range(4)]
 
 
 def test_secrets_page_by_name(client: FlaskClient) -> None:

@@ -437,7 +437,8 @@ def required_role(method: str, path: str) -> str:
 def guard() -> None:
     """``before_request``: every ``/api`` route except the public ones needs a token and a high enough role."""
     path, method = request.path, request.method
-    if not path.startswith("/api/") or method == "OPTIONS" or (method, path) in PUBLIC:
+    public = (method if method != "HEAD" else "GET", path) in PUBLIC  # HEAD is GET without the body
+    if not path.startswith("/api/") or method == "OPTIONS" or public:
         return
     principal = authenticate(request.headers.get("Authorization"))
     g.principal = principal

@@ -13,6 +13,10 @@
   passphrase (a Fernet key is derived from it with HKDF-SHA256). Default: a Fernet key generated on first
   use into ``<data_dir>/secrets_key``, mode 0600; production should set it, so the key does not sit next
   to the database it protects; every worker that runs the engine needs the same value.
+- ``KOMETA_PANEL_PROXIES``: how many reverse proxies (nginx...) stand in front of the panel (default 0).
+  With N > 0 the client's address, scheme and host come from the last N ``X-Forwarded-*`` hops, so the
+  login lockout counts each client, not the proxy; leave it 0 when clients reach the panel directly, or
+  anyone could pick their own address.
 - ``KOMETA_PANEL_AUTO_MIGRATE``: ``0``/``false`` leaves the database alone at start (run
   ``flask --app panel db upgrade`` once per release instead); default on: the app upgrades it to the
   newest migration when it starts.
@@ -49,6 +53,7 @@ class Settings:
     secret_key: str | None = field(default=None, repr=False)
     secrets_key: str | None = field(default=None, repr=False)
     auto_migrate: bool = True
+    proxies: int = 0
 
     def __post_init__(self) -> None:
         for name in ("data_dir", "seed_dir", "schemas_dir"):
@@ -81,7 +86,16 @@ class Settings:
             secret_key=env.get("KOMETA_PANEL_SECRET_KEY") or None,
             secrets_key=env.get("KOMETA_PANEL_SECRETS_KEY") or None,
             auto_migrate=_flag(env, "KOMETA_PANEL_AUTO_MIGRATE", default=True),
+            proxies=_count(env, "KOMETA_PANEL_PROXIES"),
         )
+
+
+def _count(env: Mapping[str, str], name: str) -> int:
+    """A small whole number (0 to 10); unset or empty is 0."""
+    raw = (env.get(name) or "0").strip()
+    if not raw.isdigit() or int(raw) > 10:
+        raise ValueError(f"{name} must be a whole number from 0 to 10, got {raw!r}")
+    return int(raw)
 
 
 def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -366,3 +367,41 @@ def test_every_time_in_the_api_is_utc_with_milliseconds_and_z(client: FlaskClien
     for value in times:
         assert STAMP.match(value), value
     assert token["expires_at"] == f"{day}T10:00:00.123Z"
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_behind_a_proxy_the_lockout_counts_each_forwarded_client(tmp_path: Any, proxies: int) -> None:
+    """With KOMETA_PANEL_PROXIES=1 the address is the one the proxy forwards; without it, X-Forwarded-For
+    is ignored (anyone could write one), so every client behind the proxy shares the proxy's count."""
+    from panel import create_app
+    from panel.settings import Settings
+
+    app = create_app(Settings(data_dir=tmp_path / "data", proxies=proxies))
+    make_user(app, "someone", "viewer")
+    anon = app.test_client()
+
+    def attempt(client_address: str, password: str) -> TestResponse:
+        return anon.post(
+            "/api/auth/login",
+            json={"username": "someone", "password": password},
+            headers={"X-Forwarded-For": client_address},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+
+    for _ in range(MAX_FAILURES):
+        error(attempt("203.0.113.7", "wrong password"), 401, "unauthorized")
+    assert attempt("198.51.100.9", PASSWORD).status_code == (200 if proxies else 429)
+
+
+def test_proxies_must_be_a_small_number() -> None:
+    from panel.settings import Settings
+
+    assert Settings.from_env({"KOMETA_PANEL_PROXIES": "2"}).proxies == 2
+    with pytest.raises(ValueError, match="KOMETA_PANEL_PROXIES must be a whole number from 0 to 10"):
+        Settings.from_env({"KOMETA_PANEL_PROXIES": "yes"})
+
+
+def test_head_on_the_public_documents_is_public(anon: FlaskClient) -> None:
+    """Link checkers and proxies send HEAD; it is as public as GET, and no more."""
+    assert anon.head("/api/docs").status_code == 200 and anon.head("/api/openapi.json").status_code == 200
+    assert anon.head("/api/files").status_code == 401

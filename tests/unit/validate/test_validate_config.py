@@ -12,30 +12,14 @@ import pytest
 
 from modules.validate import validate_config
 from modules.validate_files import DEFAULTS_DIR, guess_type
+from tests.support.config_files import doc, library, write
 
 ROOT = Path(__file__).resolve().parents[3]
 SECRETS = {"plex_url": "http://127.0.0.1:32400", "plextoken": "token"}
 
 
-def doc(*lines: str) -> str:
-    return "\n".join(lines) + "\n"
-
-
-def write(folder: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return folder / "config.yml"
-
-
 def config_case(files: dict[str, str], where: tuple[str, int, int, str], *, only: bool = True, id: str):
     return pytest.param(files, where, only, id=id)
-
-
-def library(name: str, *blocks: str) -> str:
-    """config.yml with one library whose collection_files are `blocks` (each a `- ...` line or lines)."""
-    return doc("libraries:", f"  {name}:", "    collection_files:", *blocks)
 
 
 STUDIO_TEMPLATE = doc(

@@ -8,22 +8,7 @@ from pathlib import Path
 import pytest
 
 from modules.validate import validate_config
-
-
-def doc(*lines: str) -> str:
-    return "\n".join(lines) + "\n"
-
-
-def write(folder: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder / "config.yml"
-
-
-def library(name: str, *blocks: str) -> str:
-    """config.yml with one library whose collection_files are `blocks`."""
-    return doc("libraries:", f"  {name}:", "    collection_files:", *blocks)
-
+from tests.support.config_files import doc, library, write
 
 KOMETA_DEFAULTS_CONFIG = doc(
     "libraries:",

@@ -87,7 +87,7 @@ PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {
     "webhook_url": (
         re.compile(
             r"https?://(?:hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_]+/[A-Za-z0-9_/]+"
-            r"|(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api(?:/v\d+)?/webhooks/\d+/[A-Za-z0-9_-]+"
+            r"|(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api(?:/v\d+)?/webhooks/\d{5,}/[A-Za-z0-9_-]{20,}"
             r"|notifiarr\.com/api/v\d+/notification/[A-Za-z0-9_]+/[A-Za-z0-9-]{16,})",
             re.IGNORECASE,
         ),

@@ -166,6 +166,14 @@ def test_a_token_reached_through_an_alias_is_found_at_its_anchor() -> None:
     assert places(text) == [(2, 13, "/plex/token", "plex_token")]
 
 
+def test_documentation_examples_of_webhook_urls_are_not_secrets() -> None:
+    text = "examples:\n  - https://discord.com/api/webhooks/123/abc\n"
+    assert places(text, "schemas/common.yml") == []
+    assert (
+        scan_files({"schemas/common.json": '"examples": ["https://discord.com/api/webhooks/123/abc"]'}) == []
+    )
+
+
 def test_a_placeholder_with_a_typo_says_so() -> None:
     [finding] = scan_text("plex:\n  token: <<plex_token>\n", "config.yml")
     assert finding.line == 2 and "placeholder with a typo" in finding.message

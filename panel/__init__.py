@@ -33,7 +33,7 @@ def open_repo(settings: Settings) -> ConfigRepo:
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the panel app: settings, config repository, database, auth, blueprints, error handlers, CLI."""
-    from panel import api, schemas_route
+    from panel import api, home, schemas_route
     from panel.api.envelope import register_error_handlers
     from panel.auth import init_auth
     from panel.cli import register_cli
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_cli(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(schemas_route.bp)
+    app.register_blueprint(home.bp)
     register_error_handlers(app)
     if settings.proxies:
         hops = settings.proxies

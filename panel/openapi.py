@@ -149,7 +149,7 @@ def _responses(endpoint: str, statuses: tuple[int, ...]) -> dict[str, Any]:
 def operation(app: Flask, rule: Rule, method: str, params: list[tuple[str, str]]) -> dict[str, Any]:
     """One operation object for ``method`` on ``rule``."""
     view = app.view_functions[rule.endpoint]
-    doc = inspect.getdoc(view) or rule.endpoint
+    doc = (inspect.getdoc(view) or rule.endpoint).replace("``", "`")  # reST literals as CommonMark
     extra: dict[str, Any] = getattr(view, "openapi_doc", {})
     parts = rule.rule.strip("/").split("/")
     op: dict[str, Any] = {

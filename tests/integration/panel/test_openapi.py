@@ -75,7 +75,7 @@ def test_security_and_bodies(anon: FlaskClient) -> None:
     assert set(body["properties"]) == {"content", "base", "message"}
     assert paths["/api/tokens/{token_id}"]["delete"]["parameters"][0]["schema"] == {"type": "integer"}
     assert "docstring" not in paths["/api/auth/login"]["post"]["description"]
-    assert paths["/api/auth/login"]["post"]["summary"].startswith("``{username, password}``")
+    assert paths["/api/auth/login"]["post"]["summary"].startswith("`{username, password}`")
 
 
 def test_user_management_is_described(anon: FlaskClient) -> None:
@@ -145,6 +145,11 @@ def test_refs_resolve(anon: FlaskClient) -> None:
     assert refs
     for section, name in refs:
         assert name in spec["components"][section]
+
+
+def test_a_browser_at_the_root_lands_on_the_docs(anon: FlaskClient) -> None:
+    resp = anon.get("/")
+    assert (resp.status_code, resp.headers["Location"]) == (302, "/api/docs")
 
 
 def test_docs_page_is_public_and_self_contained(anon: FlaskClient) -> None:

@@ -21,7 +21,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from modules.errors import ConfigError
-from modules.yaml_shape import MAX_DEPTH, check_shape
+from modules.yaml_shape import TOO_DEEP, check_shape
 from modules.yamlio import parse, too_deep_at
 
 JsonPath = Sequence[str | int]
@@ -31,7 +31,6 @@ _STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + n for n in ("str", "int", "float", "b
 _TIMESTAMP, _MERGE = _TAG + "timestamp", _TAG + "merge"
 _SAFE: SafeConstructor = YAML(typ="safe", pure=True).constructor
 _BUILDING = object()
-_TOO_DEEP = f"it nests more than {MAX_DEPTH} levels deep"
 
 
 @dataclass
@@ -225,21 +224,13 @@ def load_document(text: str, source: str) -> Document:
     with no data and one problem (`yaml-syntax`, `yaml-limits`)."""
     deep = too_deep_at(text)
     if deep is not None:
-        return Document(source, None, [_limits_problem(source, _TOO_DEEP, deep.line, deep.column)])
+        return Document(source, None, [_limits_problem(source, TOO_DEEP, deep.line, deep.column)])
     try:
-        root = YAML(typ="safe").compose(text)  # a new instance: one that failed once stays pure-Python
-        if "\t" in text:
-            YAML(typ="safe", pure=True).compose(text)  # libyaml takes tabs the engine's parser refuses
-    except YAMLError:
-        # libyaml follows YAML 1.1 in places (`[a, https://b]`); the engine's parser is ruamel's own.
-        try:
-            root = YAML(typ="safe", pure=True).compose(text)
-        except YAMLError as exc:
-            return Document(source, None, [_syntax_problem(text, source, exc)])
-        except RecursionError:
-            return Document(
-                source, None, [_limits_problem(source, f"it nests more than {MAX_DEPTH} levels deep")]
-            )
+        root = _compose(text)
+    except YAMLError as exc:
+        return Document(source, None, [_syntax_problem(text, source, exc)])
+    except RecursionError:
+        return Document(source, None, [_limits_problem(source, TOO_DEEP)])
     shape = check_shape(root, _node_parts) if root is not None else None
     if shape is not None:
         mark = shape.node.start_mark
@@ -247,6 +238,18 @@ def load_document(text: str, source: str) -> Document:
             source, None, [_limits_problem(source, shape.message, mark.line + 1, mark.column + 1)]
         )
     return Document(source, root)
+
+
+def _compose(text: str) -> Node | None:
+    """The nodes of `text`: by libyaml's C parser where it agrees with the engine's, else by ruamel's pure
+    one (the engine's own): libyaml takes tabs the engine refuses, and follows YAML 1.1 in places
+    (`[a, https://b]`)."""
+    if "\t" not in text:
+        try:
+            return YAML(typ="safe").compose(text)  # a new instance: one that failed once stays pure-Python
+        except YAMLError:
+            pass
+    return YAML(typ="safe", pure=True).compose(text)
 
 
 def _node_parts(node: Node) -> tuple[list[Node], int]:

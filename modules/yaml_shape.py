@@ -14,6 +14,7 @@ from typing import Any
 
 MAX_DEPTH = 100
 MAX_ALIAS_VALUES = 100_000
+TOO_DEEP = f"it nests more than {MAX_DEPTH} levels deep"
 
 # A container's child containers, and how many plain values (scalars) it holds besides.
 Parts = Callable[[Any], tuple[list[Any], int]]
@@ -52,7 +53,7 @@ def check_shape(root: Any, parts: Parts) -> ShapeError | None:
         heights[key] = 1 + max((heights[id(kid)] for kid in kids), default=0)
         written += 1 + scalars
         if heights[key] > MAX_DEPTH:
-            return ShapeError(f"it nests more than {MAX_DEPTH} levels deep", node)
+            return ShapeError(TOO_DEEP, node)
     extra = sizes[id(root)] - written
     if extra <= MAX_ALIAS_VALUES:
         return None

@@ -12,7 +12,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from modules.errors import ConfigError, Location
-from modules.yaml_shape import MAX_DEPTH, check_shape
+from modules.yaml_shape import MAX_DEPTH, TOO_DEEP, check_shape
 
 _FLOW = re.compile(r"[\[\]{}]")
 
@@ -29,7 +29,7 @@ def parse(text: str, source: str) -> Any:
     deep = too_deep_at(text)  # ruamel's scanner slows down quadratically with flow nesting
     if deep is not None:
         place = Location(source, deep.line, deep.column)
-        raise ConfigError(f"file refused: it nests more than {MAX_DEPTH} levels deep", place)
+        raise ConfigError(f"file refused: {TOO_DEEP}", place)
     try:
         data = _yaml().load(text)
     except MarkedYAMLError as exc:
@@ -38,9 +38,7 @@ def parse(text: str, source: str) -> Any:
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
         raise ConfigError(f"YAML syntax error: {problem}", place) from None
     except RecursionError:
-        raise ConfigError(
-            f"file refused: it nests more than {MAX_DEPTH} levels deep", Location(source)
-        ) from None
+        raise ConfigError(f"file refused: {TOO_DEEP}", Location(source)) from None
     shape = check_shape(data, _data_parts)
     if shape is not None:
         raise ConfigError(f"file refused: {shape.message}", where(shape.node, source))

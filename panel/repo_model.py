@@ -34,8 +34,8 @@ class RevisionError(NotFoundError):
     """A revision that is malformed (``main@{1}``, ``a..b``) or names no commit; ``rev`` is what was given."""
 
     def __init__(self, rev: str, malformed: bool) -> None:
-        what = "is not a revision (use a commit sha, main or a tag)" if malformed else "names no commit"
-        super().__init__(f"{rev!r} {what}")
+        self.what = "is not a revision (use a commit sha, main or a tag)" if malformed else "names no commit"
+        super().__init__(f"{rev!r} {self.what}")
         self.rev, self.malformed = rev, malformed
 
 
@@ -123,8 +123,11 @@ def check_path(path: str) -> str:
 def check_distinct(entries: Entries, added: Iterable[str]) -> None:
     """Refuse a new path that differs from another only in case or Unicode normalization: macOS and
     Windows clones would hold one file for both."""
+    added = set(added)
+    if not added:
+        return
     folded = {_fold(path): path for path in entries if path not in added}
-    for path in added:
+    for path in sorted(added):
         twin = folded.get(_fold(path))
         if twin is not None and twin != path:
             raise PathError(path, f"differs from {twin!r} only in case or Unicode normalization")

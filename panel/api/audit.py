@@ -12,7 +12,7 @@ from flask import Blueprint, Response, request
 from sqlalchemy import select
 
 from panel.api.envelope import ApiError, ok
-from panel.api.history import CURSOR, LIMIT, parse_limit
+from panel.api.paging import CURSOR, LIMIT, parse_limit
 from panel.api.users import MAX_ID
 from panel.db import AuditLog, get_session
 from panel.openapi import documented, query_param

@@ -37,7 +37,7 @@ def resolve_base(base: str) -> str:
     try:
         return get_repo().resolve(base)
     except RevisionError as exc:
-        raise ApiError(400, "bad_request", f"'base' {str(exc).split(' ', 1)[1]}", {"field": "base"}) from exc
+        raise ApiError(400, "bad_request", f"'base' {exc.rev!r} {exc.what}", {"field": "base"}) from exc
 
 
 def get_author() -> Author:
@@ -69,12 +69,6 @@ def check_changes(
     literal secret (422 ``secret_detected``); see :func:`check_tree`."""
     check_tree(changes, renames, base)
     _refuse_secrets(changes)
-
-
-def check_landing(changes: Mapping[str, bytes | None], head: str) -> None:
-    """The ``check`` of ``ConfigRepo.write``: the tree check again on the head the edit lands on, so an
-    edit that only conflicts with one committed meanwhile (a template removed, say) is still refused."""
-    check_tree(changes, base=head)
 
 
 def check_tree(

@@ -19,7 +19,7 @@ from ruamel.yaml.error import YAMLError
 from panel.api.common import check_changes, get_repo, resolve_base
 from panel.api.envelope import ApiError, field_str, json_body, ok
 from panel.api.files import REV, write_changes
-from panel.api.paging import PAGED, paged
+from panel.api.paging import PAGED, decode_cursor, paged, parse_limit
 from panel.openapi import query_param
 from panel.repo import NotFoundError, check_path
 from panel.tree_check import CONFIG, YAML_SUFFIXES
@@ -109,14 +109,22 @@ def list_all(section: Section) -> tuple[Response, int]:
     repo = get_repo()
     sha = repo.resolve(request.args.get("rev") or "main")
     has_section = re.compile(rf"^{re.escape(section.key)}\s*:", re.M)
+    raw = request.args.get("cursor")
+    after = decode_cursor(raw) if raw else None
+    limit = parse_limit(request.args.get("limit"))
     found: list[dict[str, Any]] = []
-    for entry in repo.list_tree(sha):
+    past_cursor = 0
+    for entry in sorted(repo.list_tree(sha), key=lambda e: str(e["path"])):
         path = str(entry["path"])
-        if not path.lower().endswith(YAML_SUFFIXES):
-            continue
+        if not path.lower().endswith(YAML_SUFFIXES) or (after and path < str(after[0])):
+            continue  # a page never needs the files before its cursor's
+        if past_cursor > limit:
+            break  # nor the files after the one that fills it
         text, _blob = read_text(path, sha)
         if text and has_section.search(text):
-            found.extend(items(section, text, path))
+            new = items(section, text, path)
+            found.extend(new)
+            past_cursor += sum(1 for item in new if after is None or _entry_key(item) > after)
     return ok({"commit": sha, **paged(found, _entry_key, dict)})
 
 
@@ -183,6 +191,9 @@ def _definition(body: dict[str, Any]) -> dict[str, Any] | str:
 
 def _edited(section: Section, path: str, text: str, name: str, definition: dict[str, Any] | str) -> str:
     """``text`` of ``path`` with entry ``name`` set; 400 when the file cannot be edited that way."""
+    if path == CONFIG:
+        message = f"{CONFIG} holds settings and libraries, not {section.key}; name a {section.noun} file"
+        raise ApiError(400, "bad_request", message, {"field": "file", "file": path})
     try:
         return set_entry(text, section.key, name, definition, path)
     except (YAMLError, ValueError) as exc:
@@ -215,9 +226,6 @@ def create_one(section: Section) -> tuple[Response, int]:
     body = json_body()
     path, name = field_str(body, "file") or "", field_str(body, "name") or ""
     check_file(path)
-    if path == CONFIG:
-        message = f"{CONFIG} holds settings and libraries, not {section.key}; name a {section.noun} file"
-        raise ApiError(400, "bad_request", message, {"field": "file"})
     if not name.strip() or any(c in name for c in "\r\n"):
         raise ApiError(400, "bad_request", "'name' must be one line of text, not empty", {"field": "name"})
     base = resolve_base(field_str(body, "base") or "")

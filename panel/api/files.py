@@ -275,10 +275,8 @@ def conflict_error(
     details: dict[str, Any] = {"base": exc.base, "head": exc.head, "paths": exc.paths, "files": files}
     if len(yours) == 1:
         details |= {"theirs": files[0]["theirs"], "yours": files[0]["yours"]}
-    names = ", ".join(paths)
-    return ApiError(
-        409, "conflict", f"{names} changed since {exc.base[:12]} (head is {exc.head[:12]})", details
-    )
+    message = message or f"{', '.join(paths)} changed since {exc.base[:12]} (head is {exc.head[:12]})"
+    return ApiError(409, "conflict", message, details)
 
 
 def _content_at(repo: ConfigRepo, path: str, rev: str) -> Any:

@@ -73,7 +73,7 @@ def revert(sha: str) -> tuple[Response, int]:
     except NoChangeError:
         return _unchanged()
     except ConflictError as exc:
-        raise _revert_conflict(repo, exc) from exc
+        raise _revert_conflict(repo, sha, exc) from exc
     audit_commit(commit, "revert")
     return _done(commit)
 
@@ -103,10 +103,10 @@ def restore(sha: str) -> tuple[Response, int]:
     return _done(commit)
 
 
-def _revert_conflict(repo: ConfigRepo, exc: ConflictError) -> ApiError:
+def _revert_conflict(repo: ConfigRepo, sha: str, exc: ConflictError) -> ApiError:
     """409 with, for each contested file, ``theirs`` (main's) and ``yours`` (what the revert would restore:
-    the file before the reverted commit), so a client can merge by hand."""
-    parents = repo.commit(exc.base).parents
+    the file before the reverted commit ``sha``), so a client can merge by hand."""
+    parents = repo.commit(repo.resolve(sha)).parents
     wanted: dict[str, bytes | None] = {}
     for path in exc.paths:
         try:

@@ -18,11 +18,12 @@ from flask import request
 
 from panel.errors import ApiError
 from panel.openapi import query_param
+from panel.repo import MAX_LOG_LIMIT
 
 T = TypeVar("T")
 Key = tuple[str | int, ...]
 DEFAULT_LIMIT = 50
-MAX_LIMIT = 500
+MAX_LIMIT = MAX_LOG_LIMIT
 LIMIT = query_param(
     f"Page size, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})",
     {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},

@@ -246,7 +246,18 @@ def test_mistakes_in_an_edit_are_named_and_change_nothing(client: FlaskClient, r
     assert error["details"]["field"] == "yaml" and "duplicate key" in error["message"]
     into_config = {"file": "config.yml", "name": "N", "definition": {"plex_all": True}, "base": head}
     error = client.post("/api/collections", json=into_config).get_json()["error"]
-    assert error["details"] == {"field": "file"} and "not collections" in error["message"]
+    assert error["details"]["file"] == "config.yml" and "not collections" in error["message"]
+    error = client.put(
+        url("config.yml", "N"), json={"definition": {"plex_all": True}, "base": head}
+    ).get_json()
+    assert (
+        error["error"]["details"]["file"] == "config.yml" and "not collections" in error["error"]["message"]
+    )
+    spaced = client.put(url(MOVIES, "Westerns"), json={"definition": {"plex_all": True}, "base": "a b"})
+    assert (
+        spaced.get_json()["error"]["message"]
+        == "'base' 'a b' is not a revision (use a commit sha, main or a tag)"
+    )
     two_lines = {"file": MOVIES, "name": "a\nb", "definition": {"plex_all": True}, "base": head}
     assert client.post("/api/collections", json=two_lines).get_json()["error"]["details"] == {"field": "name"}
     for stale in ("deadbeef", "main@{1}"):

@@ -143,6 +143,7 @@ def test_revert_conflict_is_409(client: FlaskClient, repo: ConfigRepo, three: li
     theirs, yours = repo.read_file(MOVIES)[0].decode(), repo.read_file(MOVIES, three[0])[0].decode()
     assert details["files"] == [{"path": MOVIES, "theirs": theirs, "yours": yours}]
     assert (details["theirs"], details["yours"]) == (theirs, yours)
+    assert "revert by hand" in body["error"]["message"]
     assert repo.head() == head
 
 

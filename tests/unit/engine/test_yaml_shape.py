@@ -52,6 +52,14 @@ def test_runaway_nesting_is_refused(depth: int) -> None:
         parse(nested(depth), "collections/deep.yml")
 
 
+def test_deep_block_nesting_with_a_tab_is_refused_not_a_crash() -> None:
+    text = "# a\tb\n" + "- " * 1500 + "x\n"
+    [problem] = load_document(text, "deep.yml").problems
+    assert problem.code == "yaml-limits" and "nests more than" in problem.message
+    with pytest.raises(ConfigError, match="nests more than"):
+        parse(text, "deep.yml")
+
+
 def test_nesting_up_to_the_limit_is_fine() -> None:
     assert load_document(nested(MAX_DEPTH - 5), "collections/deep.yml").problems == []
 

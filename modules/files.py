@@ -102,9 +102,8 @@ def _find_default(ref: FileRef, defaults_dir: Path, library_type: str) -> Path:
     found = lookup_default(ref.value, "collection", library_type, shipped_defaults(defaults_dir))
     if found.status == "shipped" and found.path is not None:
         return defaults_dir / found.path
-    hint = f" ({found.hint})" if found.hint else ""
     error = UnsupportedError if found.status == "unshipped" else ConfigError
-    raise error(f"{found.message}{hint}", ref.location)
+    raise error(found.text, ref.location)
 
 
 def _download(ref: FileRef, fetch: Fetch) -> str:
@@ -194,20 +193,31 @@ def _kind_name(value: Any) -> str:
 
 
 def merged_templates(
-    cf: CollectionFile, config_dir: Path, defaults_dir: Path, library_type: str, fetch: Fetch | None = None
+    cf: CollectionFile,
+    config_dir: Path,
+    defaults_dir: Path,
+    library_type: str,
+    fetch: Fetch | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """The file's templates with those of its external_templates merged under them.
 
     Own templates win, then earlier blocks over later ones (nested external_templates are followed,
     each file once). The second value maps every external template's name to the template_variables
-    of the block that brought it (a nested block's variables over its parent's).
+    of the block that brought it (a nested block's variables over its parent's). A block this engine
+    cannot load (a Kometa default it does not ship) is skipped and told to ``warn``, as the file lists
+    skip it; a collection that needs its templates then fails on its own.
     """
     templates = dict(cf.templates)
     variables: dict[str, dict[str, Any]] = {}
     seen = {cf.file}
     context = (config_dir, defaults_dir, library_type, fetch)
-    _merge_external(cf.external_templates, {}, templates, variables, seen, context)
+    _merge_external(cf.external_templates, {}, templates, variables, seen, context, warn or _ignore)
     return templates, variables
+
+
+def _ignore(_message: str) -> None:
+    return None
 
 
 def _merge_external(
@@ -217,11 +227,17 @@ def _merge_external(
     variables: dict[str, dict[str, Any]],
     seen: set[str],
     context: tuple[Path, Path, str, Fetch | None],
+    warn: Callable[[str], None],
 ) -> None:
     """Add the templates of `refs` (and their own external_templates) that are not set yet."""
     for ref in refs:
         block_vars = {**parent_vars, **ref.template_variables}
-        for loaded in load_collection_files(ref, *context):
+        try:
+            loaded_files = load_collection_files(ref, *context)
+        except UnsupportedError as exc:
+            warn(str(exc))
+            continue
+        for loaded in loaded_files:
             if loaded.file in seen:
                 continue
             seen.add(loaded.file)
@@ -229,4 +245,4 @@ def _merge_external(
                 if name not in templates:
                     templates[name] = template
                     variables[name] = dict(block_vars)
-            _merge_external(loaded.external_templates, block_vars, templates, variables, seen, context)
+            _merge_external(loaded.external_templates, block_vars, templates, variables, seen, context, warn)

@@ -185,6 +185,11 @@ class DefaultLookup:
     message: str = ""
     hint: str | None = None
 
+    @property
+    def text(self) -> str:
+        """The message with its hint, as one line for logs and the panel."""
+        return self.message + (f" ({self.hint})" if self.hint else "")
+
 
 def shipped_defaults(defaults_dir: Path) -> frozenset[str]:
     """The YAML files in `defaults_dir` and its folders, as posix paths relative to it."""

@@ -85,7 +85,15 @@ def run_file(
     fetch: Callable[[str], str] | None,
 ) -> list[Any]:
     config_dir = run.config_dir
-    templates, external = merged_templates(collection_file, config_dir, DEFAULTS_DIR, context.libtype, fetch)
+    source = collection_file.source
+    templates, external = merged_templates(
+        collection_file,
+        config_dir,
+        DEFAULTS_DIR,
+        context.libtype,
+        fetch,
+        warn=lambda message: events.warning(message, library=library.name, file=source),
+    )
     variables = {**library.template_variables, **collection_file.ref.template_variables}
 
     def apply(name: str, definition: dict[str, Any]) -> dict[str, Any]:
@@ -100,7 +108,6 @@ def run_file(
             today=context.now.date(),
         )
 
-    source = collection_file.source
     jobs: list[Callable[[], Any]] = []
     for name, data in collection_file.collections.items():
         location = where(collection_file.collections, source, name)

@@ -244,7 +244,7 @@ class _Resolver:
         elif found.status == "unshipped":
             block.unsupported = found.message
         else:
-            block.error = found.message + (f" ({found.hint})" if found.hint else "")
+            block.error = found.text
 
     def repo_file(self, path: str) -> UsedFile:
         return self._summary("repo", path, lambda: self.read(path))

@@ -173,6 +173,10 @@ def _set(text: str, doc: Any, key: str, name: str, definition: Definition) -> st
         else:
             new = replace_key(lines, section, span.key, span.start, span.end, definition, style)
         return "".join([*lines[: span.start], *new, *lines[span.end :]])
+    if not spans:
+        raise ValueError(
+            f"{key}: holds no entries of its own to add one beside (only a merge key?); edit the file"
+        )
     last = max(spans.values(), key=lambda s: s.start)
     new = _new_entry(name, definition, last.col, style)
     blank = last.start > 0 and is_trailer(lines[last.start - 1], last.col)

@@ -409,3 +409,17 @@ def test_external_templates_errors_propagate(dirs: tuple[Path, Path]) -> None:
         merged_templates(cf, dirs[0], dirs[1], "movie")
     assert info.value.location == Location(str(dirs[0] / "Movies.yml"), 5, 5)
     assert "git: someone/templates: not supported" in info.value.message
+
+
+def test_external_templates_from_an_unshipped_kometa_default_are_skipped_with_a_warning(
+    dirs: tuple[Path, Path],
+) -> None:
+    """As in the file lists: Kometa's `basic` is not shipped here, so its block is told and skipped, and
+    the file's other templates still load."""
+    put(dirs[0] / "shared.yml", "templates:\n  Shared:\n    from: shared\n")
+    put(dirs[0] / "Movies.yml", BASIC + "external_templates:\n  - default: basic\n  - file: shared.yml\n")
+    [cf] = load(dirs, ref("file", "Movies.yml"))
+    told: list[str] = []
+    templates, _variables = merged_templates(cf, dirs[0], dirs[1], "movie", warn=told.append)
+    assert {name: t["from"] for name, t in templates.items()} == {"Shared": "shared"}
+    assert len(told) == 1 and "`basic` is not shipped by this engine" in told[0]

@@ -374,3 +374,9 @@ def test_crlf_files_keep_crlf_on_every_line() -> None:
     end = "# end of collections\r\n"
     assert out == text.replace(end, "\r\n  New One:\r\n    plex_all: true\r\n" + end)
     assert delete_entry(out, "collections", "New One") == text
+
+
+def test_a_section_made_only_of_a_merge_key_is_refused_clearly() -> None:
+    text = "x: &base\n  A:\n    plex_all: true\ncollections:\n  <<: *base\n"
+    with pytest.raises(ValueError, match=r"f\.yml.*no entries of its own"):
+        set_entry(text, "collections", "B", {"plex_all": True}, "f.yml")

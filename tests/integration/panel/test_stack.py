@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -220,6 +221,27 @@ def test_the_panel_runs_under_gunicorn_and_every_worker_sees_every_commit(
     for _ in range(12):  # a new connection each time, so the reads spread over the workers
         data = requests.get(url, headers=headers, timeout=10).json()["data"]
         assert (data["commit"], data["content"]) == (sha, edit["content"])
+
+    # Twenty writers of that file from the same base, over HTTP, spread over the three processes.
+    start = threading.Barrier(20)
+
+    def write(i: int) -> requests.Response:
+        body = {"content": edit["content"] + f"# writer {i}\n", "base": sha, "message": f"writer {i}"}
+        start.wait()
+        return requests.put(url, headers=headers, json=body, timeout=60)
+
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(write, range(20)))
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [200] + [409] * 19, [a.text for a in answers if a.status_code not in (200, 409)]
+    [landed] = [answer.json()["data"] for answer in answers if answer.status_code == 200]
+    history = requests.get(panel_url + "/api/history?limit=3", headers=headers, timeout=10).json()["data"]
+    assert [c["sha"] for c in history["items"][:2]] == [landed["sha"], sha]
+    current = requests.get(url, headers=headers, timeout=10).json()["data"]["content"]
+    for i, answer in enumerate(answers):
+        if answer.status_code == 409:  # nothing lost: the refused writer gets both texts back to merge
+            details = answer.json()["error"]["details"]
+            assert (details["theirs"], details["yours"]) == (current, edit["content"] + f"# writer {i}\n")
 
     launcher.proc.send_signal(signal.SIGTERM)
     assert launcher.proc.wait(timeout=30) == 0, launcher.output()

@@ -18,7 +18,7 @@ from ruamel.yaml.error import YAMLError
 
 from panel.api.common import check_changes, get_repo, resolve_base
 from panel.api.envelope import ApiError, field_str, json_body, ok
-from panel.api.files import REV, write_changes
+from panel.api.files import BASE, MESSAGE, REV, write_changes
 from panel.api.paging import PAGED, decode_cursor, paged, parse_limit
 from panel.openapi import query_param
 from panel.repo import NotFoundError, check_path
@@ -47,8 +47,6 @@ _YAML: dict[str, Any] = {
     "type": "string",
     "description": "The definition as YAML text, comments kept (or `definition`)",
 }
-_BASE = {"type": "string", "description": "The commit the edit is based on (compare-and-swap)"}
-_MESSAGE = {"type": "string", "description": "Commit message (a default names the entry and file)"}
 READ_QUERY = {"rev": REV}
 LIST_QUERY = {**READ_QUERY, **PAGED}
 DELETE_QUERY = {
@@ -57,7 +55,7 @@ DELETE_QUERY = {
 }
 PUT_BODY: dict[str, Any] = {
     "type": "object",
-    "properties": {"definition": _DEFINITION, "yaml": _YAML, "base": _BASE, "message": _MESSAGE},
+    "properties": {"definition": _DEFINITION, "yaml": _YAML, "base": BASE, "message": MESSAGE},
     "required": ["base"],
 }
 POST_BODY: dict[str, Any] = {

@@ -26,12 +26,14 @@ from panel.repo import Commit, ConfigRepo, ConflictError, NoChangeError, NotFoun
 bp = Blueprint("files", __name__)
 AUDIT_TARGET_MAX = 255
 REV = query_param("The commit, branch or tag to read at (default main)")
+BASE = {"type": "string", "description": "The commit the edit is based on (compare-and-swap)"}
+MESSAGE = {"type": "string", "description": "The commit message (a default names what changed)"}
 FILE_WRITE: dict[str, Any] = {
     "type": "object",
     "properties": {
         "content": {"type": "string", "description": "The whole new text of the file"},
-        "base": {"type": "string", "description": "The commit the edit is based on"},
-        "message": {"type": "string", "description": "The commit message"},
+        "base": BASE,
+        "message": MESSAGE,
     },
     "required": ["content", "base"],
 }
@@ -52,8 +54,8 @@ FILE_CHANGE: dict[str, Any] = {
 BATCH_WRITE: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "base": {"type": "string", "description": "The commit the edit is based on"},
-        "message": {"type": "string", "description": "The commit message"},
+        "base": BASE,
+        "message": MESSAGE,
         "changes": {"type": "array", "items": FILE_CHANGE, "minItems": 1, "maxItems": MAX_BATCH},
     },
     "required": ["base", "changes"],

@@ -8,7 +8,7 @@ personal access tokens (``kp_...``) are random and stored only as their sha256.
 Roles: ``GET`` needs ``viewer``; writes need ``editor``; ``/api/users`` needs ``admin``. Every signed-in
 user manages their own session (``/api/auth/*``) and personal access tokens (``/api/tokens``).
 
-The guard keeps what it looked up in a per-process cache (:class:`AuthCache`) for
+The guard keeps what it looked up in a per-process cache (:mod:`panel.auth_cache`) for
 ``KOMETA_PANEL_AUTH_CACHE_SECONDS`` (default 5): a user disabled, deleted or demoted, or a token revoked,
 through another process stops working within that many seconds; through this process, at once.
 """
@@ -20,8 +20,7 @@ import os
 import secrets
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
 
+from panel.auth_cache import MAX_CACHED, TOUCH_EVERY, AuthCache, auth_cache, cache_seconds_from_env, drop_user
 from panel.db import ROLES, AccessToken, RefreshToken, User, get_session, utcnow
 from panel.errors import ApiError
 from panel.settings import Settings
@@ -54,9 +54,6 @@ PUBLIC |= {("GET", "/api/openapi.json"), ("GET", "/api/docs")}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SELF_SERVICE = ("/api/auth/", "/api/tokens")
 ADMIN_ONLY = ("/api/users", "/api/secrets", "/api/audit")
-DEFAULT_CACHE_SECONDS = 5.0
-TOUCH_EVERY = 60.0  # seconds between two writes of a personal access token's last_used_at
-MAX_CACHED = 10_000  # entries per map before it is emptied
 
 hasher = PasswordHasher()
 
@@ -76,67 +73,6 @@ class Principal:
         if self.scopes is None:
             return "session", {}
         return "token", {"token": {"id": self.token_id, "name": self.token_name}}
-
-
-@dataclass
-class AuthCache:
-    """What the guard looked up, per process: users (id -> column values), personal access tokens
-    (sha256 -> row values), and verified JWTs (token -> user id, expiry). Entries of users and tokens
-    live ``ttl`` seconds; a verified JWT is only ever re-checked for expiry."""
-
-    ttl: float
-    clock: Callable[[], float] = time.monotonic
-    users: dict[int, tuple[float, dict[str, Any]]] = field(default_factory=dict)
-    tokens: dict[str, tuple[float, dict[str, Any]]] = field(default_factory=dict)
-    jwts: dict[str, tuple[int, float]] = field(default_factory=dict)
-    touched: dict[str, float] = field(default_factory=dict)  # token sha256 -> when last_used_at was written
-
-    def fresh(self, entry: tuple[float, dict[str, Any]] | None) -> dict[str, Any] | None:
-        """The values of a cache entry that has not expired."""
-        return entry[1] if entry is not None and entry[0] > self.clock() else None
-
-    def keep(self, store: dict[Any, Any], key: Any, values: Any) -> None:
-        """Remember ``values`` under ``key`` for ``ttl`` seconds (nothing when the cache is off)."""
-        if self.ttl > 0:
-            if len(store) >= MAX_CACHED:
-                store.clear()
-            store[key] = (self.clock() + self.ttl, values)
-
-    def clear(self) -> None:
-        """Forget every user and token (verified JWT signatures stay valid)."""
-        self.users.clear()
-        self.tokens.clear()
-
-
-def cache_seconds_from_env() -> float:
-    """``KOMETA_PANEL_AUTH_CACHE_SECONDS`` (default 5; 0 looks everything up on every request)."""
-    raw = os.environ.get("KOMETA_PANEL_AUTH_CACHE_SECONDS") or str(DEFAULT_CACHE_SECONDS)
-    try:
-        seconds = float(raw)
-    except ValueError:
-        raise ValueError(f"KOMETA_PANEL_AUTH_CACHE_SECONDS must be a number, got {raw!r}") from None
-    if seconds < 0:
-        raise ValueError(f"KOMETA_PANEL_AUTH_CACHE_SECONDS must not be negative, got {raw!r}")
-    return seconds
-
-
-def auth_cache(app: Flask | None = None) -> AuthCache:
-    """The app's auth cache."""
-    cache: AuthCache = (app or current_app).extensions["kometa_auth_cache"]
-    return cache
-
-
-def forget_user(user_id: int, app: Flask | None = None) -> None:
-    """Drop what this process cached about a user and their tokens; call after changing or deleting one
-    (edits through the ORM in this process already do it; other processes follow within the TTL)."""
-    _forget(auth_cache(app), user_id)
-
-
-def _forget(cache: AuthCache, user_id: int) -> None:
-    cache.users.pop(user_id, None)
-    for key, (_expires, values) in list(cache.tokens.items()):
-        if values["user_id"] == user_id:
-            cache.tokens.pop(key, None)
 
 
 # ---------------------------------------------------------------------------- passwords and keys
@@ -413,7 +349,7 @@ def _drop_flushed(cache: AuthCache, session: Session, _context: Any) -> None:
     """``after_flush``: users and tokens changed or deleted through the ORM leave the cache at once."""
     for obj in [*session.dirty, *session.deleted]:
         if isinstance(obj, User):
-            _forget(cache, obj.id)
+            drop_user(cache, obj.id)
         elif isinstance(obj, AccessToken):
             cache.tokens.pop(obj.token_hash, None)
 

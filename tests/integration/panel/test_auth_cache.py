@@ -1,4 +1,4 @@
-"""The guard's per-process cache of users and tokens (`panel.auth.AuthCache`): changes made through this
+"""The guard's per-process cache of users and tokens (`panel.auth_cache.AuthCache`): changes made through this
 process take effect at once; changes made by another process (here: a plain sqlite3 connection to the
 same database) take effect within the cache's lifetime, or at once after `forget_user`. Also the signing
 key file when several processes start together."""
@@ -18,7 +18,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import update
 
 from panel import create_app
-from panel.auth import DEFAULT_CACHE_SECONDS, TOUCH_EVERY, auth_cache, forget_user, load_secret_key
+from panel.auth import load_secret_key
+from panel.auth_cache import DEFAULT_CACHE_SECONDS, TOUCH_EVERY, auth_cache, forget_user
 from panel.db import User, get_session
 from panel.settings import Settings
 from tests.support.panel_api import envelope

@@ -19,23 +19,18 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from panel.env import whole_number
+
 DEFAULT_THREADS = 4
-
-
-def _count(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = (env.get(name) or "").strip() or str(default)
-    if not raw.isdigit() or not 1 <= int(raw) <= 256:
-        raise ValueError(f"{name} must be a whole number from 1 to 256, got {raw!r}")
-    return int(raw)
+MAX_COUNT = 256
 
 
 def worker_counts(env: Mapping[str, str] | None = None, cpus: int | None = None) -> tuple[int, int]:
     """``(workers, threads)`` from ``KOMETA_PANEL_WORKERS`` / ``KOMETA_PANEL_THREADS`` or the defaults."""
     env = os.environ if env is None else env
     cores = cpus or os.cpu_count() or 1
-    return _count(env, "KOMETA_PANEL_WORKERS", max(2, cores)), _count(
-        env, "KOMETA_PANEL_THREADS", DEFAULT_THREADS
-    )
+    workers = whole_number(env, "KOMETA_PANEL_WORKERS", max(2, cores), 1, MAX_COUNT)
+    return workers, whole_number(env, "KOMETA_PANEL_THREADS", DEFAULT_THREADS, 1, MAX_COUNT)
 
 
 workers, threads = worker_counts()

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from panel.env import whole_number
 from panel.repo import Author
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -86,16 +87,8 @@ class Settings:
             secret_key=env.get("KOMETA_PANEL_SECRET_KEY") or None,
             secrets_key=env.get("KOMETA_PANEL_SECRETS_KEY") or None,
             auto_migrate=_flag(env, "KOMETA_PANEL_AUTO_MIGRATE", default=True),
-            proxies=_count(env, "KOMETA_PANEL_PROXIES"),
+            proxies=whole_number(env, "KOMETA_PANEL_PROXIES", 0, 0, 10),
         )
-
-
-def _count(env: Mapping[str, str], name: str) -> int:
-    """A small whole number (0 to 10); unset or empty is 0."""
-    raw = (env.get(name) or "0").strip()
-    if not raw.isdigit() or int(raw) > 10:
-        raise ValueError(f"{name} must be a whole number from 0 to 10, got {raw!r}")
-    return int(raw)
 
 
 def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:

@@ -123,7 +123,7 @@ def load_secret_key(settings: Settings) -> str:
 
 
 def check_username(username: str) -> str:
-    """``username`` when git can use it as an author name; 400 naming ``username`` otherwise."""
+    """``username`` when git can use it as an author name; 422 naming ``username`` otherwise."""
     if (
         not 1 <= len(username) <= MAX_USERNAME
         or not username.isprintable()
@@ -131,7 +131,7 @@ def check_username(username: str) -> str:
         or ">" in username
         or username != username.strip()
     ):
-        raise ApiError(400, "bad_request", USERNAME_RULE, {"field": "username"})
+        raise ApiError(422, "unprocessable", USERNAME_RULE, {"field": "username"})
     return username
 
 
@@ -428,14 +428,14 @@ def init_auth(app: Flask, settings: Settings) -> None:
 
 def expiry_from(value: Any) -> datetime | None:
     """An optional ISO-8601 expiry or a whole number of days from now, at most ``MAX_TOKEN_DAYS`` ahead;
-    400 naming ``expires_at`` when malformed, past or too far."""
+    400 naming ``expires_at`` when malformed, 422 when past or too far."""
     if value is None:
         return None
     now = utcnow()
     latest = now + timedelta(days=MAX_TOKEN_DAYS)
     too_far = ApiError(
-        400,
-        "bad_request",
+        422,
+        "unprocessable",
         f"'expires_at' must be at most {MAX_TOKEN_DAYS} days from now (leave it out for no expiry)",
         {"field": "expires_at", "max_days": MAX_TOKEN_DAYS},
     )
@@ -450,7 +450,7 @@ def expiry_from(value: Any) -> datetime | None:
         message = "'expires_at' must be an ISO-8601 time or a whole number of days"
         raise ApiError(400, "bad_request", message, {"field": "expires_at"}) from None
     if when <= now:
-        raise ApiError(400, "bad_request", "'expires_at' is in the past", {"field": "expires_at"})
+        raise ApiError(422, "unprocessable", "'expires_at' is in the past", {"field": "expires_at"})
     if when > latest:
         raise too_far
     return when

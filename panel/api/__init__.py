@@ -10,6 +10,7 @@ from panel.api.collections import bp as collections_bp
 from panel.api.libraries import bp as libraries_bp
 from panel.api.overlays import bp as overlays_bp
 from panel.api.secrets import bp as secrets_bp
+from panel.api.validate import bp as validate_bp
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 bp.register_blueprint(auth.bp)  # /auth/* and /health
@@ -23,3 +24,4 @@ bp.register_blueprint(overlays_bp)  # /overlays
 bp.register_blueprint(docs.bp)  # /openapi.json and /docs (public)
 bp.register_blueprint(audit_bp)  # /audit (admin)
 bp.register_blueprint(secrets_bp)  # /secrets (admin)
+bp.register_blueprint(validate_bp)  # /validate (a batch write's problems, committing nothing)

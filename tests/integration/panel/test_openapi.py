@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import inspect
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from panel import create_app
 from panel.openapi import openapi_path
 from panel.settings import Settings
+from tests.support.ports import free_port
 
 from .conftest import sign_in, token_for
+
+ROOT = Path(__file__).resolve().parents[3]
 
 HTTP_METHODS = {"get", "post", "put", "delete", "patch"}
 
@@ -184,37 +189,6 @@ def test_other_routes_still_need_a_token(anon: FlaskClient) -> None:
     assert anon.post("/api/openapi.json").status_code in (401, 405)
 
 
-def test_schemathesis_get_endpoints(app: Flask) -> None:
-    """Every GET operation, 10 derandomized examples each: no 5xx, answers match the spec."""
-    schemathesis = pytest.importorskip("schemathesis")
-    from hypothesis import HealthCheck, given, settings
-    from schemathesis.checks import not_a_server_error
-    from schemathesis.specs.openapi.checks import response_schema_conformance
-
-    sign_in(app, app.test_client())
-    token = token_for(app, "admin")
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app).include(method="GET")
-    ran = 0
-    for result in schema.get_all_operations():
-        op = result.ok()
-
-        @given(case=op.as_strategy())
-        @settings(
-            max_examples=10,
-            derandomize=True,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def run(case: Any) -> None:
-            resp = case.call(headers={"Authorization": f"Bearer {token}"})
-            case.validate_response(resp, checks=[not_a_server_error, response_schema_conformance])
-
-        run()
-        ran += 1
-    assert ran >= 10
-
-
 def _fresh_admin_app(where: Path) -> tuple[Flask, str]:
     """A new app in ``where`` with one admin; the app and the admin's access token."""
     app = create_app(Settings(data_dir=where / "data"))
@@ -223,55 +197,89 @@ def _fresh_admin_app(where: Path) -> tuple[Flask, str]:
     return app, token_for(app, "admin")
 
 
-def _fuzz(op: Any, app: Flask, token: str, checks: list[Any]) -> str | None:
-    """Run 8 derandomized examples of ``op`` against ``app``; the failure report, or None."""
-    from hypothesis import HealthCheck, given, settings
+def _config(token: str) -> Any:
+    """The project's schemathesis.toml (422 accepted for schema-valid data) with every check, both
+    generation modes, 30 examples per operation, deterministic, no stateful phase (each operation gets
+    an app of its own)."""
+    from schemathesis.config import SchemathesisConfig
 
-    @given(case=op.as_strategy())
-    @settings(
-        max_examples=8,
-        derandomize=True,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
+    text = (ROOT / "schemathesis.toml").read_text(encoding="utf-8")
+    text = text.replace(
+        "[checks.positive_data_acceptance]",
+        f"""headers = {{ Authorization = "Bearer {token}" }}
+workers = 1
+
+[generation]
+max-examples = 30
+deterministic = true
+mode = "all"
+
+[phases.stateful]
+enabled = false
+
+[checks.positive_data_acceptance]""",
+        1,
     )
-    def run(case: Any) -> None:
-        resp = case.call(app=app, headers={"Authorization": f"Bearer {token}"})
-        case.validate_response(resp, checks=checks)
-
-    try:
-        run()
-    except (Exception, BaseExceptionGroup) as exc:  # schemathesis reports failures as an exception group
-        return f"{op.method.upper()} {op.path}: {exc}"
-    return None
+    return SchemathesisConfig.from_str(text)
 
 
-def test_schemathesis_write_endpoints(app: Flask, tmp_path: Path) -> None:
-    """Every POST, PUT, PATCH and DELETE operation as an admin against a fresh app per operation:
-    no 5xx, and status, content type and body match the spec."""
-    schemathesis = pytest.importorskip("schemathesis")
-    from schemathesis.checks import not_a_server_error
-    from schemathesis.specs.openapi.checks import (
-        content_type_conformance,
-        response_schema_conformance,
-        status_code_conformance,
-    )
+def _failures(url: str, token: str, method: str, path: str) -> tuple[list[str], int]:
+    """Run schemathesis's engine (examples, coverage and fuzzing phases, all checks) on one operation of
+    the panel at ``url``; the failures it reports and the number of test cases it ran."""
+    import schemathesis
+    from schemathesis.engine import Status, events, from_schema
 
-    checks = [
-        not_a_server_error,
-        status_code_conformance,
-        content_type_conformance,
-        response_schema_conformance,
-    ]
-    writes = ["POST", "PUT", "PATCH", "DELETE"]
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app).include(method=writes)
-    ran: list[str] = []
+    schema = schemathesis.openapi.from_url(f"{url}/api/openapi.json", config=_config(token))
+    schema = schema.include(method=method, path=path)
+    found: list[str] = []
+    cases = 0
+    for event in from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished):
+            for checks in event.recorder.checks.values():
+                cases += 1
+                for check in checks:
+                    if check.status == Status.FAILURE and check.failure_info is not None:
+                        failure = check.failure_info.failure
+                        found.append(f"{method} {path} [{check.name}] {failure.title}: {failure.message}")
+                        found.append("    " + check.failure_info.code_sample)
+        elif isinstance(event, events.NonFatalError | events.FatalError):
+            found.append(f"{method} {path}: engine error {getattr(event, 'value', event)!r}")
+    return found, cases
+
+
+class Switch:
+    """A WSGI app passing each request to the app of the moment (one fresh app per operation)."""
+
+    def __init__(self) -> None:
+        self.app: Flask | None = None
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        assert self.app is not None
+        return self.app(environ, start_response)
+
+
+@pytest.mark.slow
+def test_schemathesis_all_checks_find_nothing(app: Flask, tmp_path: Path) -> None:
+    """Every operation over HTTP, each against a fresh app signed in as an admin: schemathesis's
+    examples, coverage and fuzzing phases (30 positive and negative examples), every check. The
+    document and the server agree."""
+    pytest.importorskip("schemathesis")
+    spec = spec_of(app.test_client())
+    operations = [(m.upper(), path) for path, item in spec["paths"].items() for m in item]
+    assert len(operations) >= 46
+    switch = Switch()
+    server = make_server("127.0.0.1", free_port(), switch, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
     failures: list[str] = []
-    for result in schema.get_all_operations():
-        op = result.ok()
-        target, token = _fresh_admin_app(tmp_path / str(len(ran)))
-        failure = _fuzz(op, target, token, checks)
-        failures += [failure] if failure else []
-        ran.append(f"{op.method.upper()} {op.path}")
-    assert {"PATCH /api/users/{user_id}", "PUT /api/files/{path}", "POST /api/auth/password"} <= set(ran)
-    assert failures == [], "\n\n".join(failures)
+    total = 0
+    try:
+        for index, (method, path) in enumerate(operations):
+            switch.app, token = _fresh_admin_app(tmp_path / str(index))
+            found, cases = _failures(f"http://127.0.0.1:{server.port}", token, method, path)
+            failures += found
+            total += cases
+    finally:
+        server.shutdown()
+    assert total >= 30 * len(operations)
+    assert failures == [], "\n".join(failures)

@@ -1,0 +1,164 @@
+"""One declaration per request body, query and path parameter: pydantic models that both validate the
+request (a 400 naming the field, ``changes[1].content``) and give the OpenAPI document its schemas.
+
+Rules a JSON Schema can state (types, required fields, no unknown fields, no nulls, lengths, patterns)
+live here, so the document and the server cannot drift apart; what only the server can judge (a base that
+names no commit, a path git refuses, YAML that does not validate) is a 422 from the view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, TypeVar
+
+from flask import request
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import ErrorDetails
+
+from panel.errors import ApiError
+
+# Python's whitespace (str.isspace), spelled out: regex engines disagree on what \s covers.
+WS = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# Controls, bidirectional overrides and isolates, BOM and U+FFFD: never in a repository path.
+UNSAFE = r"\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd"
+_CHAR = rf"[^/\\{UNSAFE}]"
+_NO_DOT = rf"[^/.\\{UNSAFE}]"
+_SEGMENT = rf"(?:{_NO_DOT}{_CHAR}*|\.{_NO_DOT}{_CHAR}*|\.\.{_CHAR}+)"
+PATH_PATTERN = rf"^{_SEGMENT}(?:/{_SEGMENT})*$"
+REVISION_PATTERN = r"^(?:[0-9a-fA-F]{4,40}|[A-Za-z0-9][A-Za-z0-9._/-]{0,199})(?:[~^][0-9]{0,4})*$"
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,4096}$"
+MAX_PATH_CHARS = 4096
+M = TypeVar("M", bound=BaseModel)
+Absent = SkipJsonSchema[None]
+
+RepoPath = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_PATH_CHARS,
+        pattern=PATH_PATTERN,
+        description="A file path in the repository: '/'-separated, no empty, '.' or '..' parts, no "
+        "backslash or control characters (git's own rules are checked by the server: 422)",
+    ),
+]
+Revision = Annotated[
+    str,
+    Field(
+        pattern=REVISION_PATTERN,
+        description="A commit sha (4 to 40 hex digits), main, or a tag, optionally with ~N or ^N",
+    ),
+]
+Base = Annotated[
+    str,
+    Field(
+        pattern=REVISION_PATTERN,
+        description="The commit the edit is based on (compare-and-swap): a sha, main or a tag; "
+        "one that names no commit is a 422",
+    ),
+]
+Message = Annotated[str, Field(description="The commit message (a default names what changed)")]
+Cursor = Annotated[
+    str, Field(pattern=CURSOR_PATTERN, description="The previous page's next_cursor (opaque)")
+]
+
+
+class Body(BaseModel):
+    """A JSON request body: unknown fields and nulls are refused; strings stay strings. An optional field
+    is left out, never null (``X | Absent = None`` keeps null out of the document)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, hide_input_in_errors=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("must not be null (leave the field out instead)")
+        return value
+
+
+class Query(BaseModel):
+    """Query parameters: text from the URL, unknown ones ignored."""
+
+    model_config = ConfigDict(extra="ignore", hide_input_in_errors=True)
+
+
+def where(loc: tuple[int | str, ...]) -> str:
+    """``('changes', 1, 'content')`` → ``changes[1].content`` (union tags left out)."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part not in _TAGS:
+            text += f".{part}" if text else part
+    return text
+
+
+_TAGS: set[str] = set()
+
+
+def tag(name: str) -> str:
+    """A union member's tag, left out of field paths in messages."""
+    _TAGS.add(name)
+    return name
+
+
+def _say(error: ErrorDetails, field: str) -> str:
+    """A sentence for one pydantic error about ``field``."""
+    kind = error["type"]
+    if kind == "missing":
+        return f"'{field}' is required"
+    if kind == "extra_forbidden":
+        return f"'{field}' is not a known field here"
+    if kind == "string_pattern_mismatch":
+        rule = (error.get("ctx") or {}).get("pattern", "")
+        return f"'{field}' does not have the right form (pattern {rule})"
+    if not field:
+        return f"the request body: {error['msg'].removeprefix('Value error, ')}"
+    return f"'{field}': {error['msg'][:1].lower()}{error['msg'][1:].removeprefix('value error, ')}"
+
+
+def refusal(exc: ValidationError, prefix: str = "") -> ApiError:
+    """400 ``bad_request`` for the first problem, naming its field; every problem in ``details.errors``."""
+    errors = exc.errors(include_url=False, include_input=False, include_context=True)
+    found = [
+        {"field": where((prefix, *e["loc"]) if prefix else e["loc"]), "message": e["msg"]} for e in errors
+    ]
+    first = errors[0]
+    field = found[0]["field"]
+    details: dict[str, Any] = {"field": field, "errors": found}
+    return ApiError(400, "bad_request", _say(first, field), details)
+
+
+def parse_body(model: type[M], raw: bytes, data: Mapping[str, Any]) -> M:
+    """The request body as ``model``; JSON text is read again in pydantic's JSON mode (times, strictness)."""
+    try:
+        return model.model_validate_json(raw) if raw else model.model_validate(data)
+    except ValidationError as exc:
+        raise refusal(exc) from None
+
+
+def parse_query(model: type[M]) -> M:
+    """``request.args`` (first value of each) as ``model``."""
+    try:
+        return model.model_validate(request.args.to_dict(flat=True))
+    except ValidationError as exc:
+        raise refusal(exc) from None
+
+
+def parse_path(adapters: Mapping[str, TypeAdapter[Any]], values: dict[str, Any]) -> None:
+    """Check each declared path parameter; 400 naming it."""
+    for name, adapter in adapters.items():
+        if name in values:
+            try:
+                adapter.validate_python(values[name], strict=True)
+            except ValidationError as exc:
+                raise refusal(exc, name) from None
+
+
+def read_body(model: type[M], optional: bool) -> M:
+    """The request's JSON body (415, 413 and malformed JSON refused as before) as ``model``."""
+    from panel.api.envelope import json_body  # the API package imports this module's users
+
+    data = json_body(optional=optional)
+    return parse_body(model, request.get_data(cache=True) if data else b"", data)

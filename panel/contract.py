@@ -58,9 +58,7 @@ Base = Annotated[
     ),
 ]
 Message = Annotated[str, Field(description="The commit message (a default names what changed)")]
-Cursor = Annotated[
-    str, Field(pattern=CURSOR_PATTERN, description="The previous page's next_cursor (opaque)")
-]
+Cursor = Annotated[str, Field(pattern=CURSOR_PATTERN, description="The previous page's next_cursor (opaque)")]
 
 
 class Body(BaseModel):

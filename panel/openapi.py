@@ -156,9 +156,7 @@ def openapi_path(rule: str) -> tuple[str, list[tuple[str, str]]]:
     return _CONVERTER.sub(lambda m: "{" + m["name"] + "}", rule), params
 
 
-def _parameters(
-    params: list[tuple[str, str]], doc: dict[str, Any], schemas: Schemas
-) -> list[dict[str, Any]]:
+def _parameters(params: list[tuple[str, str]], doc: dict[str, Any], schemas: Schemas) -> list[dict[str, Any]]:
     """Path parameter objects (declared types, else integers for ``int`` and strings), then the query
     model's fields as query parameters."""
     declared: Mapping[str, TypeAdapter[Any]] = doc.get("path") or {}
@@ -167,7 +165,9 @@ def _parameters(
         if name in declared:
             schema = schemas.of(declared[name])
         else:
-            schema = {"type": "integer", "minimum": 0} if conv == "int" else {"type": "string", "minLength": 1}
+            schema = (
+                {"type": "integer", "minimum": 0} if conv == "int" else {"type": "string", "minLength": 1}
+            )
         found.append(_parameter(name, "path", schema, True))
     query: type[BaseModel] | None = doc.get("query")
     if query is not None:
@@ -195,7 +195,10 @@ def _responses(endpoint: str, doc: dict[str, Any], schemas: Schemas) -> dict[str
     data: TypeAdapter[Any] | None = doc.get("data")
     if data is not None and endpoint not in RAW_OK:
         schema = {
-            "allOf": [schema, {"type": "object", "properties": {"success": {"const": True}, "data": schemas.of(data)}}]
+            "allOf": [
+                schema,
+                {"type": "object", "properties": {"success": {"const": True}, "data": schemas.of(data)}},
+            ]
         }
     content = {media: {"schema": schema}}
     responses: dict[str, Any] = {

@@ -45,8 +45,12 @@ class AuditQuery(Query):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}")
     cursor: AuditCursor | Absent = Field(None, description="The previous page's next_cursor")
     user: str | Absent = Field(None, description="Only entries by this username")
-    action: str | Absent = Field(None, description="Only this action, e.g. commit, revert, login, user_update")
-    target: str | Absent = Field(None, description="Only entries whose target contains this text (e.g. a path)")
+    action: str | Absent = Field(
+        None, description="Only this action, e.g. commit, revert, login, user_update"
+    )
+    target: str | Absent = Field(
+        None, description="Only entries whose target contains this text (e.g. a path)"
+    )
 
 
 def _cursor(raw: str | None) -> int | None:

@@ -53,7 +53,7 @@ def yaml_in_file(
     mark = getattr(exc, "problem_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     if spot is not None:
-        blank = not (split_lines(source)[line - 1:line] or [""])[0].strip()
+        blank = not (split_lines(source)[line - 1 : line] or [""])[0].strip()
         line, column = line + spot[1], column + (0 if blank else spot[2])
     problem = (getattr(exc, "problem", None) or "").splitlines()[:1]
     why = f": {problem[0]}" if problem else ""

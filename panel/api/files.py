@@ -83,7 +83,9 @@ def _change_kind(item: Any) -> str:
 
 
 FileChange = Annotated[
-    Annotated[FileUpdate, Tag("update")] | Annotated[FileRename, Tag("rename")] | Annotated[FileDelete, Tag("delete")],
+    Annotated[FileUpdate, Tag("update")]
+    | Annotated[FileRename, Tag("rename")]
+    | Annotated[FileDelete, Tag("delete")],
     Discriminator(_change_kind),
 ]
 
@@ -189,7 +191,9 @@ def batch_changes(items: list[FileChange]) -> tuple[dict[str, bytes | None], dic
                 continue
             _checked_path(touched, where)
             if touched in seen:
-                raise ApiError(422, "unprocessable", f"'{where}': {touched} is changed twice", {"field": where})
+                raise ApiError(
+                    422, "unprocessable", f"'{where}': {touched} is changed twice", {"field": where}
+                )
             seen.add(touched)
         if source is not None:
             renames[source] = item.path

@@ -234,7 +234,7 @@ def list_tokens(query: Paged) -> tuple[Response, int]:
 @documented(body=TokenCreate, status=201)
 def add_token(body: TokenCreate) -> tuple[Response, int]:
     """``{name, scopes?, expires_at?}`` → the token object plus ``token``, shown only this once (201)."""
-    name, scopes = body.name, list(body.scopes)
+    name, scopes = body.name, [str(scope) for scope in body.scopes]
     session = get_session()
     user = _me()
     token, row = create_pat(session, user, name, scopes, expiry_from(body.expires_at))

@@ -72,7 +72,9 @@ def test_malformed_json_still_names_line_and_column(client: FlaskClient) -> None
 def test_diff_of_one_commit_is_one_call(client: FlaskClient, repo: ConfigRepo) -> None:
     seed = repo.head()
     text = repo.read_file("config.yml")[0].decode() + "# one more line\n"
-    sha = envelope(client.put("/api/files/config.yml", json={"content": text, "base": seed}), 200)["data"]["sha"]
+    sha = envelope(client.put("/api/files/config.yml", json={"content": text, "base": seed}), 200)["data"][
+        "sha"
+    ]
     alone = envelope(client.get(f"/api/diff?to={sha}"), 200)["data"]
     assert alone == envelope(client.get(f"/api/diff?from={seed}&to={sha}"), 200)["data"]
     assert [f["path"] for f in alone["files"]] == ["config.yml"]

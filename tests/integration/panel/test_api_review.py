@@ -20,7 +20,9 @@ def _validate(client: FlaskClient, base: str, changes: list[dict[str, Any]], sta
     return envelope(client.post("/api/validate", json={"base": base, "changes": changes}), status)
 
 
-def test_a_yaml_error_in_a_collection_is_a_422_at_the_file_line(client: FlaskClient, repo: ConfigRepo) -> None:
+def test_a_yaml_error_in_a_collection_is_a_422_at_the_file_line(
+    client: FlaskClient, repo: ConfigRepo
+) -> None:
     head = repo.head()
     lines = repo.read_file(MOVIES)[0].decode().splitlines()
     key_line = lines.index("  Modern Action Hits:") + 1  # 1-based
@@ -69,7 +71,8 @@ def test_validate_finds_secrets_like_a_commit(client: FlaskClient, repo: ConfigR
     report = _validate(client, repo.head(), [{"path": "notes.txt", "content": f"token: {token}\n"}])["data"]
     assert report["valid"] is False and report["secrets"][0]["file"] == "notes.txt"
     committed = client.post(
-        "/api/files", json={"base": repo.head(), "changes": [{"path": "notes.txt", "content": f"token: {token}\n"}]}
+        "/api/files",
+        json={"base": repo.head(), "changes": [{"path": "notes.txt", "content": f"token: {token}\n"}]},
     )
     assert envelope(committed, 422)["error"]["details"]["findings"] == report["secrets"]
 
@@ -84,7 +87,9 @@ def test_validate_refuses_what_a_batch_write_refuses(client: FlaskClient, repo: 
     }
 
 
-def test_validate_is_for_editors_and_admins(client_as: Callable[[str], FlaskClient], repo: ConfigRepo) -> None:
+def test_validate_is_for_editors_and_admins(
+    client_as: Callable[[str], FlaskClient], repo: ConfigRepo
+) -> None:
     changes = [{"path": MOVIES, "delete": True}]
     assert _validate(client_as("viewer"), repo.head(), changes, 403)["error"]["code"] == "forbidden"
     assert _validate(client_as("editor"), repo.head(), changes)["data"]["base"] == repo.head()

@@ -82,16 +82,24 @@ class Query(BaseModel):
 
 
 def where(loc: tuple[int | str, ...]) -> str:
-    """``('changes', 1, 'content')`` → ``changes[1].content`` (union tags left out)."""
+    """``('changes', 1, 'content')`` → ``changes[1].content``; pydantic's union labels (a tag after an
+    index, ``constrained-str``, ``none``) are left out."""
     text = ""
+    previous: int | str | None = None
     for part in loc:
         if isinstance(part, int):
             text += f"[{part}]"
-        elif part not in _TAGS:
+        elif not (isinstance(previous, int) and part in _TAGS) and _is_field(part):
             text += f".{part}" if text else part
+        previous = part
     return text
 
 
+def _is_field(part: str) -> bool:
+    return part.isidentifier() and part not in _UNION_LABELS
+
+
+_UNION_LABELS = {"str", "int", "bool", "none", "float", "list", "dict", "datetime"}
 _TAGS: set[str] = set()
 
 

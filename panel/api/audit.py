@@ -13,9 +13,9 @@ from pydantic import Field
 from sqlalchemy import select
 
 from panel.api.envelope import ApiError, ok
-from panel.api.paging import DEFAULT_LIMIT, MAX_LIMIT
+from panel.api.paging import Paged
 from panel.api.users import MAX_ID
-from panel.contract import Absent, Query
+from panel.contract import Absent
 from panel.db import AuditLog, get_session
 from panel.openapi import documented
 from panel.times import iso_utc
@@ -39,10 +39,9 @@ def entry_dict(row: AuditLog) -> dict[str, Any]:
 AuditCursor = Annotated[str, Field(pattern=r"^[0-9]{1,19}$")]
 
 
-class AuditQuery(Query):
+class AuditQuery(Paged):
     """Paging by the last id seen, and the filters."""
 
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}")
     cursor: AuditCursor | Absent = Field(None, description="The previous page's next_cursor")
     user: str | Absent = Field(None, description="Only entries by this username")
     action: str | Absent = Field(

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from flask import request
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from panel.contract import Absent, Cursor, Query
 from panel.errors import ApiError
@@ -32,6 +32,14 @@ class Paged(Query):
 
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}")
     cursor: Cursor | Absent = None
+
+    @field_validator("limit", mode="before")
+    @classmethod
+    def _digits(cls, value: Any) -> Any:
+        """Only digits: no sign, space or decimal point (which a lax integer would take)."""
+        if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+            raise ValueError(f"must be a whole number from 1 to {MAX_LIMIT}")
+        return value
 
 
 def parse_limit(raw: str | None) -> int:

@@ -226,7 +226,7 @@ def create_pat(
     session: Session, user: User, name: str, scopes: list[str], expires_at: datetime | None
 ) -> tuple[str, AccessToken]:
     """A new personal access token (shown once) and its row (the caller commits); 400 for a bad name or
-    scopes, including a scope beyond the user's role (a viewer's tokens only ``read``)."""
+    scopes, 403 for a scope beyond the user's role (a viewer's tokens only ``read``)."""
     if not 1 <= len(name) <= MAX_TOKEN_NAME or not name.strip():
         message = f"'name' must be 1 to {MAX_TOKEN_NAME} characters, not all blank"
         raise ApiError(400, "bad_request", message, {"field": "name"})
@@ -236,7 +236,7 @@ def create_pat(
     beyond = sorted(set(scopes) - set(ROLE_SCOPES[user.role]))
     if beyond:
         message = f"a {user.role} cannot have a token with the {beyond[0]!r} scope"
-        raise ApiError(400, "bad_request", message, {"field": "scopes", "role": user.role})
+        raise ApiError(403, "forbidden", message, {"field": "scopes", "role": user.role})
     token = PAT_PREFIX + secrets.token_urlsafe(32)
     row = AccessToken(
         user_id=user.id, name=name, token_hash=sha256(token), scopes=scopes, expires_at=expires_at
@@ -446,7 +446,9 @@ def expiry_from(value: Any) -> datetime | None:
     try:
         when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
         when = (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
-    except (ValueError, OverflowError):
+    except OverflowError:
+        raise too_far from None  # past year 9999 in UTC
+    except ValueError:
         message = "'expires_at' must be an ISO-8601 time or a whole number of days"
         raise ApiError(400, "bad_request", message, {"field": "expires_at"}) from None
     if when <= now:

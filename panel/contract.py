@@ -32,33 +32,41 @@ MAX_PATH_CHARS = 4096
 M = TypeVar("M", bound=BaseModel)
 Absent = SkipJsonSchema[None]
 
+RULES: dict[str, str] = {}
+
+
+def ruled(pattern: str, description: str, **constraints: Any) -> Any:
+    """A ``Field`` whose ``pattern`` is explained by ``description`` in the document and in the 400."""
+    RULES[pattern] = description
+    return Field(pattern=pattern, description=description, **constraints)
+
+
 RepoPath = Annotated[
     str,
-    Field(
+    ruled(
+        PATH_PATTERN,
         min_length=1,
         max_length=MAX_PATH_CHARS,
-        pattern=PATH_PATTERN,
         description="A file path in the repository: '/'-separated, no empty, '.' or '..' parts, no "
         "backslash or control characters (git's own rules are checked by the server: 422)",
     ),
 ]
 Revision = Annotated[
     str,
-    Field(
-        pattern=REVISION_PATTERN,
-        description="A commit sha (4 to 40 hex digits), main, or a tag, optionally with ~N or ^N",
-    ),
+    ruled(REVISION_PATTERN, "A commit sha (4 to 40 hex digits), main, or a tag, optionally with ~N or ^N"),
 ]
 Base = Annotated[
     str,
-    Field(
-        pattern=REVISION_PATTERN,
+    ruled(
+        REVISION_PATTERN,
         description="The commit the edit is based on (compare-and-swap): a sha, main or a tag; "
         "one that names no commit is a 422",
     ),
 ]
 Message = Annotated[str, Field(description="The commit message (a default names what changed)")]
-Cursor = Annotated[str, Field(pattern=CURSOR_PATTERN, description="The previous page's next_cursor (opaque)")]
+Cursor = Annotated[
+    str, ruled(CURSOR_PATTERN, "The previous page's next_cursor (opaque: letters, digits, - and _)")
+]
 
 
 class Body(BaseModel):
@@ -118,21 +126,65 @@ def _say(error: ErrorDetails, field: str) -> str:
         return f"'{field}' is not a known field here"
     if kind == "string_pattern_mismatch":
         rule = (error.get("ctx") or {}).get("pattern", "")
-        return f"'{field}' does not have the right form (pattern {rule})"
-    if not field:
-        return f"the request body: {error['msg'].removeprefix('Value error, ')}"
-    return f"'{field}': {error['msg'][:1].lower()}{error['msg'][1:].removeprefix('value error, ')}"
+        value = str(error.get("input", ""))
+        shown = repr(value if len(value) <= 100 else value[:100] + "...")
+        return f"'{field}' {shown} does not fit: {RULES.get(rule, f'pattern {rule}')}"
+    if kind == "string_too_short" and (error.get("ctx") or {}).get("min_length") == 1:
+        return f"'{field}' must not be empty"
+    if kind in _SAID:
+        return f"'{field}' {_SAID[kind].format(**(error.get('ctx') or {}))}"
+    text = error["msg"].removeprefix("Value error, ")
+    if isinstance((error.get("ctx") or {}).get("error"), FieldError) or not field:
+        return text if field else f"the request body: {text}"
+    return f"'{field}': {text[:1].lower()}{text[1:]}"
+
+
+_SAID = {
+    "string_type": "must be a string",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "bool_type": "must be true or false",
+    "list_type": "must be a list",
+    "dict_type": "must be an object",
+    "model_type": "must be an object",
+    "model_attributes_type": "must be an object",
+    "string_too_short": "must be at least {min_length} characters",
+    "string_too_long": "must be at most {max_length} characters",
+    "too_short": "must have at least {min_length} item(s)",
+    "too_long": "must have at most {max_length} items",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than_equal": "must be at most {le}",
+    "literal_error": "must be {expected}",
+}
+
+
+class FieldError(ValueError):
+    """A model validator's refusal that names the field it is about (a whole-model rule has no place
+    of its own in pydantic's errors)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _loc(error: ErrorDetails, prefix: str) -> tuple[int | str, ...]:
+    cause = (error.get("ctx") or {}).get("error")
+    loc = (*error["loc"], cause.field) if isinstance(cause, FieldError) else error["loc"]
+    return (prefix, *loc) if prefix else tuple(loc)
 
 
 def refusal(exc: ValidationError, prefix: str = "") -> ApiError:
-    """400 ``bad_request`` for the first problem, naming its field; every problem in ``details.errors``."""
-    errors = exc.errors(include_url=False, include_input=False, include_context=True)
-    found = [
-        {"field": where((prefix, *e["loc"]) if prefix else e["loc"]), "message": e["msg"]} for e in errors
-    ]
+    """400 ``bad_request`` for the first problem, naming its field; when there are more, all of them in
+    ``details.errors``."""
+    errors = [
+        error
+        for error in exc.errors(include_url=False, include_input=True, include_context=True)
+        if error["type"] != "none_required"  # the left-out branch of an optional field: never sent as null
+    ] or exc.errors(include_url=False, include_input=True, include_context=True)
+    found = [{"field": where(_loc(e, prefix)), "message": e["msg"]} for e in errors]
     first = errors[0]
     field = found[0]["field"]
-    details: dict[str, Any] = {"field": field, "errors": found}
+    details: dict[str, Any] = {"field": field, **({"errors": found} if len(found) > 1 else {})}
     return ApiError(400, "bad_request", _say(first, field), details)
 
 

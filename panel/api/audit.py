@@ -15,7 +15,7 @@ from sqlalchemy import select
 from panel.api.envelope import ApiError, ok
 from panel.api.paging import Paged
 from panel.api.users import MAX_ID
-from panel.contract import Absent
+from panel.contract import Absent, ruled
 from panel.db import AuditLog, get_session
 from panel.openapi import documented
 from panel.times import iso_utc
@@ -36,7 +36,7 @@ def entry_dict(row: AuditLog) -> dict[str, Any]:
     }
 
 
-AuditCursor = Annotated[str, Field(pattern=r"^[0-9]{1,19}$")]
+AuditCursor = Annotated[str, ruled(r"^[0-9]{1,19}$", "The previous page's next_cursor (digits)")]
 
 
 class AuditQuery(Paged):

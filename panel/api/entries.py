@@ -22,7 +22,7 @@ from panel.api.entry_yaml import yaml_in_file
 from panel.api.envelope import ApiError, ok
 from panel.api.files import AtRev, DeleteQuery, write_changes
 from panel.api.paging import Paged, decode_cursor, paged
-from panel.contract import WS, Absent, Base, Body, Message, RepoPath
+from panel.contract import WS, Absent, Base, Body, FieldError, Message, RepoPath, ruled
 from panel.repo import NotFoundError, check_path
 from panel.tree_check import CONFIG, YAML_SUFFIXES
 from panel.yaml_edit import Definition, delete_entry, list_entries, load_rt, set_entry
@@ -42,14 +42,14 @@ class Section:
 
 EntryId = Annotated[
     str,
-    Field(
-        pattern=r"^.+\.(?:[yY][mM][lL]|[yY][aA][mM][lL])::.+$",
+    ruled(
+        r"^.+\.(?:[yY][mM][lL]|[yY][aA][mM][lL])::.+$",
         description="`<file>::<name>`: a YAML file of the repository and the entry's name",
     ),
 ]
 EntryName = Annotated[
     str,
-    Field(pattern=rf"^[^\r\n]*[^\r\n{WS}][^\r\n]*$", description="The entry's name: one line, not blank"),
+    ruled(rf"^[^\r\n]*[^\r\n{WS}][^\r\n]*$", "The entry's name: one line, not blank"),
 ]
 
 
@@ -73,8 +73,11 @@ class EntryPut(Body):
 
     @model_validator(mode="after")
     def _one_definition(self) -> EntryPut:
-        if (self.definition is None) == (self.yaml is None):
-            raise ValueError("give the definition once: as 'definition' (JSON) or as 'yaml' (text)")
+        if self.definition is not None and self.yaml is not None:
+            message = "give the definition once: as 'definition' (JSON) or as 'yaml' (text), not both"
+            raise FieldError("yaml", message)
+        if self.definition is None and self.yaml is None:
+            raise FieldError("definition", "'definition' (an object) or 'yaml' (text) is required")
         return self
 
 

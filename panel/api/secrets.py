@@ -17,7 +17,7 @@ from panel.api.common import get_repo, secrets_fernet
 from panel.api.envelope import ApiError, ok
 from panel.api.paging import Paged, paged
 from panel.auth import current_user
-from panel.contract import Body
+from panel.contract import Body, ruled
 from panel.db import Secret, audit, get_session, utcnow
 from panel.openapi import documented
 from panel.repo import NotFoundError
@@ -35,8 +35,8 @@ bp = Blueprint("secrets", __name__)
 CONFIG_FILE = "config.yml"
 SecretName = Annotated[
     str,
-    Field(
-        pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$",
+    ruled(
+        r"^[A-Za-z][A-Za-z0-9_]{0,63}$",
         description="A letter, then letters, digits and '_' (at most 64; stored lower-case); the engine's "
         "own setting names and 'panel_...' are a 422",
     ),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, get_args
 
 from flask import Blueprint, Response
-from pydantic import AwareDatetime, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, model_validator
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,7 @@ from panel.auth import (
     expiry_from,
     hash_password,
 )
-from panel.contract import UNSAFE, WS, Absent, Body
+from panel.contract import UNSAFE, WS, Absent, Body, ruled
 from panel.db import ROLES, AccessToken, RefreshToken, User, audit, get_session, utcnow
 from panel.openapi import documented
 
@@ -39,10 +39,10 @@ _NAME_CHAR = rf"[^<>{UNSAFE}]"
 _EDGE_CHAR = rf"[^<>{UNSAFE}{WS}]"
 Username = Annotated[
     str,
-    Field(
+    ruled(
+        rf"^{_EDGE_CHAR}(?:{_NAME_CHAR}*{_EDGE_CHAR})?$",
         min_length=1,
         max_length=MAX_USERNAME,
-        pattern=rf"^{_EDGE_CHAR}(?:{_NAME_CHAR}*{_EDGE_CHAR})?$",
         description="No '<', '>' or control characters, no whitespace at either end; unique in any case "
         "(other unprintable characters are a 422)",
     ),
@@ -50,11 +50,20 @@ Username = Annotated[
 Password = Annotated[str, Field(min_length=MIN_PASSWORD, description=f"At least {MIN_PASSWORD} characters")]
 Role = Literal["viewer", "editor", "admin"]
 Scope = Literal["read", "write"]
-TokenName = Annotated[
-    str, Field(min_length=1, max_length=MAX_TOKEN_NAME, pattern=rf"[^{WS}]", description="Not all blank")
-]
+TokenName = Annotated[str, ruled(rf"[^{WS}]", "Not all blank", min_length=1, max_length=MAX_TOKEN_NAME)]
 assert get_args(Role) == ROLES and get_args(Scope) == SCOPES, "the models name every role and scope"
 Days = Annotated[int, Field(ge=1, le=MAX_TOKEN_DAYS, description="Days from now")]
+
+
+def _time_text(value: Any) -> Any:
+    """A time arrives as text with its date (a bare number is not a time here, though pydantic would
+    read it as seconds since 1970)."""
+    if not isinstance(value, str) or value.strip().lstrip("-").replace(".", "", 1).isdigit():
+        raise ValueError("must be a time with its offset, e.g. 2030-01-31T12:00:00Z")
+    return value
+
+
+Expiry = Annotated[AwareDatetime, Field(strict=False), BeforeValidator(_time_text)]
 
 
 class UserCreate(Body):
@@ -88,7 +97,7 @@ class TokenCreate(Body):
     scopes: list[Scope] = Field(
         ["read"], min_length=1, description="'write' needs the editor or admin role (default: read)"
     )
-    expires_at: Annotated[AwareDatetime, Field(strict=False)] | Days | Absent = Field(
+    expires_at: Expiry | Days | Absent = Field(
         None, description=f"A time with its offset, or days from now; at most {MAX_TOKEN_DAYS} days ahead"
     )
 

@@ -74,7 +74,7 @@ def documented(
             "body": body,
             "query": query,
             "path": adapters,
-            "data": None if data is None else TypeAdapter(data),
+            "data": data,
             "status": statuses,
             "optional_body": optional_body,
         }
@@ -192,12 +192,19 @@ def _responses(endpoint: str, doc: dict[str, Any], schemas: Schemas) -> dict[str
     shared error responses."""
     statuses: tuple[int, ...] = doc.get("status") or (200,)
     media, schema = RAW_OK.get(endpoint, ("application/json", {"$ref": "#/components/schemas/Envelope"}))
-    data: TypeAdapter[Any] | None = doc.get("data")
+    data: Any = doc.get("data")
     if data is not None and endpoint not in RAW_OK:
+        shape = schemas.model(data) if isinstance(data, type) and issubclass(data, BaseModel) else None
         schema = {
             "allOf": [
                 schema,
-                {"type": "object", "properties": {"success": {"const": True}, "data": schemas.of(data)}},
+                {
+                    "type": "object",
+                    "properties": {
+                        "success": {"const": True},
+                        "data": shape or schemas.of(TypeAdapter(data)),
+                    },
+                },
             ]
         }
     content = {media: {"schema": schema}}

@@ -12,6 +12,8 @@ import secrets
 
 from flask import Blueprint, Response, current_app, request
 
+from panel.api import answers
+from panel.api.answers import Health, SignedIn
 from panel.api.envelope import ApiError, ok
 from panel.api.users import Password, revoke_refresh_tokens
 from panel.auth import (
@@ -89,7 +91,7 @@ def _check_lockout(keys: dict[str, int]) -> None:
 
 
 @bp.post("/auth/login")
-@documented(body=Login)
+@documented(body=Login, data=SignedIn)
 def login(body: Login) -> tuple[Response, int]:
     """``{username, password}`` → access and refresh tokens; 401 for bad credentials."""
     username, password = body.username, body.password
@@ -112,7 +114,7 @@ def login(body: Login) -> tuple[Response, int]:
 
 
 @bp.post("/auth/refresh")
-@documented(body=RefreshBody)
+@documented(body=RefreshBody, data=SignedIn)
 def refresh(body: RefreshBody) -> tuple[Response, int]:
     """``{refresh_token}`` → a new access token and a new refresh token (the old one is revoked)."""
     token = body.refresh_token
@@ -137,7 +139,7 @@ def logout(body: LogoutBody) -> tuple[Response, int]:
 
 
 @bp.get("/auth/me")
-@documented()
+@documented(data=answers.User)
 def me() -> tuple[Response, int]:
     """The signed-in user."""
     user = current_user()
@@ -146,7 +148,7 @@ def me() -> tuple[Response, int]:
 
 
 @bp.post("/auth/password")
-@documented(body=PasswordChange)
+@documented(body=PasswordChange, data=SignedIn)
 def change_password(body: PasswordChange) -> tuple[Response, int]:
     """``{current_password, new_password}``: change your own password; every other session is signed out.
 
@@ -174,7 +176,7 @@ def change_password(body: PasswordChange) -> tuple[Response, int]:
 
 
 @bp.get("/health")
-@documented()
+@documented(data=Health)
 def health() -> tuple[Response, int]:
     """Liveness, without authentication."""
     return ok({"status": "ok"})

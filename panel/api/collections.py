@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from panel.api import config, entries
+from panel.api.answers import CommitResult
 from panel.api.entries import EntryId, EntryList, EntryPost, EntryPut, Section
 from panel.api.files import AtRev, DeleteQuery
 from panel.openapi import documented
@@ -34,21 +35,21 @@ def get_one(ident: str, query: AtRev) -> tuple[Response, int]:
 
 
 @bp.put("/collections/<path:ident>")
-@documented(body=EntryPut, path={"ident": EntryId})
+@documented(body=EntryPut, path={"ident": EntryId}, data=CommitResult)
 def put_one(ident: str, body: EntryPut) -> tuple[Response, int]:
     """Update (or create) a collection: JSON ``{definition | yaml, base, message?}``."""
     return entries.put_one(COLLECTIONS, ident, body)
 
 
 @bp.post("/collections")
-@documented(body=EntryPost, status=201)
+@documented(body=EntryPost, status=201, data=CommitResult)
 def create_one(body: EntryPost) -> tuple[Response, int]:
     """Create a collection: JSON ``{file, name, definition | yaml, base, message?}``; 409 if it exists."""
     return entries.create_one(COLLECTIONS, body)
 
 
 @bp.delete("/collections/<path:ident>")
-@documented(query=DeleteQuery, path={"ident": EntryId})
+@documented(query=DeleteQuery, path={"ident": EntryId}, data=CommitResult)
 def delete_one(ident: str, query: DeleteQuery) -> tuple[Response, int]:
     """Delete a collection as a new commit on ``?base=``."""
     return entries.delete_one(COLLECTIONS, ident, query)

@@ -8,6 +8,7 @@ from flask import Blueprint, Response
 from ruamel.yaml.error import YAMLError
 
 from modules.yamlio import plain
+from panel.api.answers import CommitResult
 from panel.api.common import check_changes, get_repo, resolve_base
 from panel.api.envelope import ok
 from panel.api.files import AtRev, FileWrite, write_changes
@@ -38,7 +39,7 @@ def get_config(query: AtRev) -> tuple[Response, int]:
 
 
 @bp.put("/system/config")
-@documented(body=FileWrite)
+@documented(body=FileWrite, data=CommitResult)
 def put_config(body: FileWrite) -> tuple[Response, int]:
     """Replace ``config.yml``: JSON ``{content, base, message?}``, validated, committed on ``base``."""
     base = resolve_base(body.base)

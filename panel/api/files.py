@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from flask import Blueprint, Response
 from pydantic import Discriminator, Field, Tag
 
+from panel.api.answers import CommitResult, FileObject, FilePage
 from panel.api.common import check_changes, check_tree, commit_dict, get_author, get_repo, resolve_base
 from panel.api.envelope import ApiError, ok
 from panel.api.paging import Paged, paged
@@ -133,7 +134,7 @@ def _text(data: bytes) -> tuple[str, bool]:
 
 
 @bp.get("/files")
-@documented(query=FileList)
+@documented(query=FileList, data=FilePage)
 def list_files(query: FileList) -> tuple[Response, int]:
     """The files at ``?rev=`` (default main), optionally under ``?prefix=``, by path; paged."""
     repo = get_repo()
@@ -143,7 +144,7 @@ def list_files(query: FileList) -> tuple[Response, int]:
 
 
 @bp.get("/files/<anypath:path>")
-@documented(query=AtRev, path={"path": RepoPath})
+@documented(query=AtRev, path={"path": RepoPath}, data=FileObject)
 def get_file(path: str, query: AtRev) -> tuple[Response, int]:
     """The file object ``{path, content, blob, commit, binary}`` read at the resolved ``?rev=``."""
     repo = get_repo()
@@ -155,7 +156,7 @@ def get_file(path: str, query: AtRev) -> tuple[Response, int]:
 
 
 @bp.put("/files/<anypath:path>")
-@documented(body=FileWrite, path={"path": RepoPath})
+@documented(body=FileWrite, path={"path": RepoPath}, data=CommitResult)
 def put_file(path: str, body: FileWrite) -> tuple[Response, int]:
     """Create or replace a file: JSON ``{content, base, message?}``; validated before it is committed."""
     check_path(path)
@@ -167,7 +168,7 @@ def put_file(path: str, body: FileWrite) -> tuple[Response, int]:
 
 
 @bp.post("/files")
-@documented(body=BatchWrite)
+@documented(body=BatchWrite, data=CommitResult)
 def post_files(body: BatchWrite) -> tuple[Response, int]:
     """Several files in one commit: JSON ``{base, message?, changes: [{path, content | delete | from}]}``."""
     base = resolve_base(body.base)
@@ -217,7 +218,7 @@ def _checked_path(path: str, where: str) -> None:
 
 
 @bp.delete("/files/<anypath:path>")
-@documented(query=DeleteQuery, path={"path": RepoPath})
+@documented(query=DeleteQuery, path={"path": RepoPath}, data=CommitResult)
 def delete_file(path: str, query: DeleteQuery) -> tuple[Response, int]:
     """Delete a file as a new commit on ``?base=``."""
     check_path(path)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from flask import Blueprint, Response
 from pydantic import Field
 
+from panel.api import answers
 from panel.api.common import check_changes, commit_dict, get_author, get_repo
 from panel.api.envelope import ApiError, ok
 from panel.api.files import audit_commit, conflict_error
@@ -53,7 +54,7 @@ class RestoreBody(Body):
 
 
 @bp.get("/history")
-@documented(query=HistoryQuery)
+@documented(query=HistoryQuery, data=answers.CommitPage)
 def list_history(query: HistoryQuery) -> tuple[Response, int]:
     """Commits on main, newest first, optionally touching ``?path=``; paged by ``cursor``/``limit``."""
     commits, next_cursor = get_repo().log(query.path, query.cursor, query.limit)
@@ -61,14 +62,14 @@ def list_history(query: HistoryQuery) -> tuple[Response, int]:
 
 
 @bp.get("/history/<sha>")
-@documented(path={"sha": Revision})
+@documented(path={"sha": Revision}, data=answers.Commit)
 def get_commit(sha: str) -> tuple[Response, int]:
     """One commit with the files it touched."""
     return ok(commit_dict(get_repo().commit(sha)))
 
 
 @bp.get("/diff")
-@documented(query=DiffQuery)
+@documented(query=DiffQuery, data=answers.Diff)
 def get_diff(query: DiffQuery) -> tuple[Response, int]:
     """The diff ``?from=`` → ``?to=`` (default main), optionally of one ``?path=``; without ``from``, the
     diff of ``to`` against its parent (a root commit: against the empty tree), so one commit is one call."""
@@ -81,7 +82,7 @@ def _check_all(changes: Mapping[str, bytes | None], head: str) -> None:
 
 
 @bp.post("/history/<sha>/revert")
-@documented(body=RevertBody, optional_body=True, path={"sha": Revision})
+@documented(body=RevertBody, optional_body=True, path={"sha": Revision}, data=answers.CommitResult)
 def revert(sha: str, body: RevertBody) -> tuple[Response, int]:
     """Undo commit ``sha`` with a new commit; JSON body ``{message?}`` is optional."""
     message = body.message or None
@@ -97,7 +98,7 @@ def revert(sha: str, body: RevertBody) -> tuple[Response, int]:
 
 
 @bp.post("/history/<sha>/restore")
-@documented(body=RestoreBody, optional_body=True, path={"sha": Revision})
+@documented(body=RestoreBody, optional_body=True, path={"sha": Revision}, data=answers.CommitResult)
 def restore(sha: str, body: RestoreBody) -> tuple[Response, int]:
     """Make ``path`` (or the whole tree) as it was at ``sha``: JSON body ``{path?, message?}``."""
     path = body.path

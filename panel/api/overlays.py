@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, Response
 
 from panel.api import entries
+from panel.api.answers import CommitResult
 from panel.api.entries import EntryId, EntryList, EntryPost, EntryPut, Section
 from panel.api.files import AtRev, DeleteQuery
 from panel.openapi import documented
@@ -68,21 +69,21 @@ def get_one(ident: str, query: AtRev) -> tuple[Response, int]:
 
 
 @bp.put("/overlays/<path:ident>")
-@documented(body=EntryPut, path={"ident": EntryId})
+@documented(body=EntryPut, path={"ident": EntryId}, data=CommitResult)
 def put_one(ident: str, body: EntryPut) -> tuple[Response, int]:
     """Update (or create) an overlay: JSON ``{definition | yaml, base, message?}``."""
     return entries.put_one(OVERLAYS, ident, body)
 
 
 @bp.post("/overlays")
-@documented(body=EntryPost, status=201)
+@documented(body=EntryPost, status=201, data=CommitResult)
 def create_one(body: EntryPost) -> tuple[Response, int]:
     """Create an overlay: JSON ``{file, name, definition | yaml, base, message?}``; 409 if it exists."""
     return entries.create_one(OVERLAYS, body)
 
 
 @bp.delete("/overlays/<path:ident>")
-@documented(query=DeleteQuery, path={"ident": EntryId})
+@documented(query=DeleteQuery, path={"ident": EntryId}, data=CommitResult)
 def delete_one(ident: str, query: DeleteQuery) -> tuple[Response, int]:
     """Delete an overlay as a new commit on ``?base=``."""
     return entries.delete_one(OVERLAYS, ident, query)

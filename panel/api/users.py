@@ -15,6 +15,7 @@ from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, model_va
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from panel.api import answers
 from panel.api.envelope import ApiError, ok
 from panel.api.paging import Paged, paged
 from panel.auth import (
@@ -151,7 +152,7 @@ def _keep_an_admin(session: Session, user: User) -> None:
 
 
 @bp.get("/users")
-@documented(query=Paged)
+@documented(query=Paged, data=answers.UserPage)
 def list_users(query: Paged) -> tuple[Response, int]:
     """The users, by id; paged."""
     users = list(get_session().scalars(select(User).order_by(User.id)))
@@ -159,7 +160,7 @@ def list_users(query: Paged) -> tuple[Response, int]:
 
 
 @bp.post("/users")
-@documented(body=UserCreate, status=201)
+@documented(body=UserCreate, status=201, data=answers.User)
 def add_user(body: UserCreate) -> tuple[Response, int]:
     """``{username, password, role?}`` → the new user (201); the role defaults to viewer. 409 when the name
     is taken in any letter case."""
@@ -172,7 +173,7 @@ def add_user(body: UserCreate) -> tuple[Response, int]:
 
 
 @bp.get("/users/<int:user_id>")
-@documented()
+@documented(data=answers.User)
 def get_user(user_id: int) -> tuple[Response, int]:
     """One user."""
     return ok(_get_user(get_session(), user_id).to_dict())
@@ -184,7 +185,7 @@ def _changes(body: UserChange) -> dict[str, Any]:
 
 
 @bp.patch("/users/<int:user_id>")
-@documented(body=UserChange)
+@documented(body=UserChange, data=answers.User)
 def patch_user(user_id: int, body: UserChange) -> tuple[Response, int]:
     """Change a user: JSON ``{role?, password?, disabled?}``; 409 when no enabled admin would be left."""
     changes = _changes(body)
@@ -212,7 +213,7 @@ def patch_user(user_id: int, body: UserChange) -> tuple[Response, int]:
 
 
 @bp.delete("/users/<int:user_id>")
-@documented()
+@documented(data=answers.User)
 def delete_user(user_id: int) -> tuple[Response, int]:
     """Delete a user and their tokens; 409 when they are the last enabled admin."""
     session = get_session()
@@ -228,7 +229,7 @@ def delete_user(user_id: int) -> tuple[Response, int]:
 
 
 @bp.get("/tokens")
-@documented(query=Paged)
+@documented(query=Paged, data=answers.TokenPage)
 def list_tokens(query: Paged) -> tuple[Response, int]:
     """The caller's personal access tokens (without the tokens themselves), by id; paged."""
     rows = list(
@@ -240,7 +241,7 @@ def list_tokens(query: Paged) -> tuple[Response, int]:
 
 
 @bp.post("/tokens")
-@documented(body=TokenCreate, status=201)
+@documented(body=TokenCreate, status=201, data=answers.NewToken)
 def add_token(body: TokenCreate) -> tuple[Response, int]:
     """``{name, scopes?, expires_at?}`` → the token object plus ``token``, shown only this once (201)."""
     name, scopes = body.name, [str(scope) for scope in body.scopes]
@@ -253,7 +254,7 @@ def add_token(body: TokenCreate) -> tuple[Response, int]:
 
 
 @bp.delete("/tokens/<int:token_id>")
-@documented()
+@documented(data=answers.Token)
 def revoke_token(token_id: int) -> tuple[Response, int]:
     """Revoke one of the caller's tokens (admins may revoke anyone's)."""
     session = get_session()

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
+from panel.api.answers import ValidationReport
 from panel.api.common import check_secrets, resolve_base, tree_report
 from panel.api.envelope import ApiError, ok
 from panel.api.files import BatchWrite, batch_changes
@@ -33,7 +34,7 @@ def _findings(changes: dict[str, bytes | None]) -> list[dict[str, Any]]:
 
 
 @bp.post("/validate")
-@documented(body=BatchWrite)
+@documented(body=BatchWrite, data=ValidationReport)
 def validate(body: BatchWrite) -> tuple[Response, int]:
     """The problems of the tree ``base`` would be after ``changes`` (as `POST /api/files` takes them):
     `{base, valid, problems, blocking, secrets}`; nothing is committed."""

@@ -16,13 +16,10 @@ through another process stops working within that many seconds; through this pro
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
-import tempfile
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import jwt
@@ -35,6 +32,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
 from panel.auth_cache import MAX_CACHED, TOUCH_EVERY, AuthCache, auth_cache, cache_seconds_from_env, drop_user
 from panel.db import ROLES, AccessToken, RefreshToken, User, get_session, utcnow
 from panel.errors import ApiError
+from panel.keyfile import key_file
 from panel.settings import Settings
 
 ACCESS_LIFETIME = timedelta(minutes=15)
@@ -99,24 +97,11 @@ def sha256(token: str) -> str:
 def load_secret_key(settings: Settings) -> str:
     """The configured key, or the one in ``<data_dir>/secret_key`` (generated, mode 0600, when missing).
 
-    The key is written to a temporary file and hard-linked into place, so when several processes start
-    at once the first link wins and nobody ever reads a half-written key.
+    Several processes starting at once all read the one key written first (:func:`panel.keyfile.key_file`).
     """
     if settings.secret_key:
         return settings.secret_key
-    path: Path = settings.data_dir / "secret_key"
-    if not path.exists():
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".secret_key-", dir=settings.data_dir)  # mode 0600
-        try:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_urlsafe(48))
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(tmp)
-    return path.read_text().strip()
+    return key_file(settings.data_dir / "secret_key", lambda: secrets.token_urlsafe(48))
 
 
 # ---------------------------------------------------------------------------- users and tokens

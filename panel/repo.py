@@ -15,6 +15,7 @@ every call, so a new commit (from this process, another one or a push) is seen a
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import re
@@ -96,7 +97,7 @@ class ConfigRepo:
             raise NotFoundError(f"no git repository at {self.path}")
         self._local = threading.local()
         self._pool: list[git.Repo] = []  # idle Repos of ended threads (list.append/pop are atomic)
-        self._writes = 0
+        self._writes = itertools.count(1)  # next() is atomic: threads never lose a count
         self.cache = ByteLRU(cache_bytes_from_env() if cache_bytes is None else cache_bytes)
 
     # ------------------------------------------------------------------ setup and plumbing
@@ -436,8 +437,7 @@ class ConfigRepo:
                 self._make_tree(entries), [head], author, message or default_message(touched)
             )
             if self._cas(new, head):
-                self._writes += 1
-                if self._writes % GRAPH_EVERY == 0:
+                if next(self._writes) % GRAPH_EVERY == 0:
                     self.write_commit_graph()
                 self._remember(new, head, entries, changes)
                 return self.commit(new, sorted(self._changed(head, new)))

@@ -254,3 +254,36 @@ def test_a_bad_worker_count_stops_before_anything_starts(launch: Callable[..., L
     output = launcher.output()
     assert "KOMETA_PANEL_WORKERS must be a whole number from 1 to 256, got 'many'" in output
     assert "redis:" not in output and "panel:" not in output
+
+
+COLD_FILES = {
+    "collections/cold_{i}.yml": "collections:\n  Cold {i}:\n    plex_search:\n      all:\n        year.gte: 2000\n",
+    "overlays/cold_{i}.yml": "overlays:\n  Cold {i}:\n    plex_search:\n      all:\n        year.gte: 2000\n",
+    "playlists/cold_{i}.yml": "playlists:\n  Cold {i}:\n    libraries: Movies\n    plex_search:\n      all:\n        year.gte: 2000\n",
+    "metadata/cold_{i}.yml": "metadata:\n  Cold {i}:\n    summary: written on a cold panel\n",
+}
+
+
+def test_the_first_concurrent_writes_after_start_all_land(launch: Callable[..., Launcher]) -> None:
+    """A panel process that has validated nothing yet gets twenty writes of every file kind at once: each
+    compiles the schemas it needs on first use, in parallel threads, and every write lands (no 500)."""
+    launcher = launch(KOMETA_PANEL_WORKERS="1", KOMETA_PANEL_THREADS="20")
+    panel_url = launcher.wait_ready()["panel"][0]
+    headers = auth_headers(launcher, panel_url)
+    base = requests.get(panel_url + "/api/files/config.yml", headers=headers, timeout=10).json()["data"][
+        "commit"
+    ]
+    start = threading.Barrier(20)
+    templates = list(COLD_FILES.items())
+
+    def write(i: int) -> requests.Response:
+        path, content = templates[i % len(templates)]
+        body = {"content": content.format(i=i), "base": base, "message": f"cold writer {i}"}
+        start.wait()
+        return requests.put(
+            f"{panel_url}/api/files/{path.format(i=i)}", headers=headers, json=body, timeout=60
+        )
+
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(write, range(20)))
+    assert [a.status_code for a in answers] == [200] * 20, [a.text for a in answers if a.status_code != 200]

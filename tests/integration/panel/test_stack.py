@@ -287,3 +287,30 @@ def test_the_first_concurrent_writes_after_start_all_land(launch: Callable[..., 
     with ThreadPoolExecutor(20) as pool:
         answers = list(pool.map(write, range(20)))
     assert [a.status_code for a in answers] == [200] * 20, [a.text for a in answers if a.status_code != 200]
+
+
+def test_a_kept_plexsim_token_starting_with_a_dash_starts_and_never_shows_in_ps(
+    tmp_path: Path, launch: Callable[..., Launcher]
+) -> None:
+    """``token_urlsafe`` starts a token with ``-`` now and then, and the token is kept: such a data
+    directory must start, and no process's command line (what ``ps`` shows) holds the token."""
+    token = "-" + "x" * 31
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "plexsim-token").write_text(token + "\n")
+    launcher = launch(KOMETA_PANEL_WORKERS="1")
+    services = launcher.wait_ready()
+    plexsim_url, plexsim_pid = services["plexsim"]
+    assert requests.get(plexsim_url + "/library/sections", timeout=10).status_code == 401
+    headers = {"X-Plex-Token": token, "Accept": "application/json"}
+    assert requests.get(plexsim_url + "/library/sections", headers=headers, timeout=10).status_code == 200
+    panel_url = services["panel"][0]
+    status = requests.get(
+        panel_url + "/api/system/status", headers=auth_headers(launcher, panel_url), timeout=10
+    )
+    assert status.json()["data"]["plex"]["reachable"] is True
+    pids = (
+        [pid for _, pid in services.values()] + sorted(children(services["panel"][1])) + [launcher.proc.pid]
+    )
+    for pid in pids:
+        assert token.encode() not in Path(f"/proc/{pid}/cmdline").read_bytes(), pid
+    assert plexsim_pid in pids

@@ -23,7 +23,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # `make run`: the demo stack (panel/stack.py): a private redis-server, plexsim with its demo library (unless
 # KOMETA_PANEL_PLEX_URL names a real Plex) and the panel, all on 127.0.0.1. `make run-plexsim`: plexsim alone.
-PANEL_PORT   ?= 5000
+# The environment's KOMETA_PANEL_PORT / PLEXSIM_PORT are used unless the command line sets a port.
+PANEL_PORT   ?= $(or $(KOMETA_PANEL_PORT),5000)
 PLEXSIM_HOST ?= 127.0.0.1
 PLEXSIM_PORT ?= 32400
 

@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the panel app: settings, config repository, database, auth, blueprints, error handlers, CLI."""
     from panel import api, home, schemas_route
     from panel.api.envelope import register_error_handlers
+    from panel.audit_recovery import recover_for
     from panel.auth import init_auth
     from panel.cli import register_cli
     from panel.db import init_db
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(schemas_route.bp)
     app.register_blueprint(home.bp)
     register_error_handlers(app)
+    recover_for(app)  # commits whose worker died before auditing them get their entry
     if settings.proxies:
         hops = settings.proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]

@@ -67,10 +67,14 @@ class NoChangeError(RepoError):
 
 @dataclass(frozen=True)
 class Author:
-    """Who a commit is by (also used as committer)."""
+    """Who a commit is by."""
 
     name: str
     email: str
+
+
+# The committer of every commit the panel makes, and the author of those made outside a signed-in request.
+PANEL_COMMITTER = Author("Kometa Panel", "panel@localhost")
 
 
 @dataclass
@@ -138,13 +142,20 @@ def _fold(path: str) -> str:
     return unicodedata.normalize("NFC", path).casefold()
 
 
-def author_env(author: Author) -> dict[str, str]:
-    """The ``GIT_AUTHOR_*`` / ``GIT_COMMITTER_*`` variables for ``author``; ValueError for an unusable one."""
-    for value in (author.name, author.email):
-        if not value or any(c in value for c in "<>\n\r\0"):
-            raise ValueError(f"invalid author {author!r}")
-    pairs = (("NAME", author.name), ("EMAIL", author.email))
-    return {f"GIT_{role}_{key}": value for role in ("AUTHOR", "COMMITTER") for key, value in pairs}
+def author_env(author: Author, committer: Author = PANEL_COMMITTER) -> dict[str, str]:
+    """The ``GIT_AUTHOR_*`` / ``GIT_COMMITTER_*`` variables; ValueError for an unusable identity.
+
+    The panel is the committer of every commit it makes (the author is the user), which is how the audit
+    reconciliation (:mod:`panel.audit_recovery`) knows a commit on ``main`` came through the panel."""
+    for who in (author, committer):
+        if not who.name or not who.email or any(c in who.name + who.email for c in "<>\n\r\0"):
+            raise ValueError(f"invalid author {who!r}")
+    roles = (("AUTHOR", author), ("COMMITTER", committer))
+    return {
+        f"GIT_{role}_{key}": value
+        for role, who in roles
+        for key, value in (("NAME", who.name), ("EMAIL", who.email))
+    }
 
 
 def utc(timestamp: int) -> str:

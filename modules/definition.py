@@ -176,12 +176,17 @@ def _check_detail(key: str, value: Any, where: Location) -> Any:
     return value
 
 
+def collection_title(name: str, data: Any) -> str:
+    """The title a definition's collection has in Plex: its ``name:`` when set, else its key."""
+    return str(data.get("name") or name) if isinstance(data, dict) else name
+
+
 def parse_definition(name: str, data: Any, where: Location, settings: Settings) -> CollectionDefinition:
     """Validate a templated definition; unknown keys are warnings, bad values a DefinitionError."""
     if not isinstance(data, dict):
         raise DefinitionError(f"collection {name!r} must be a mapping of attributes", where)
     definition = CollectionDefinition(
-        name=str(data.get("name") or name),
+        name=collection_title(name, data),
         location=where,
         sync_mode=settings.sync_mode,
         minimum_items=settings.minimum_items,

@@ -76,6 +76,75 @@ def _file_selected(ref: FileRef, wanted: list[str]) -> bool:
     return stem in wanted or ref.value in wanted
 
 
+@dataclass
+class Planned:
+    """One job of a collection file: a collection with its templated definition (a static one, or one
+    key of a dynamic entry), or why an entry builds nothing (``error``, or a dynamic entry with no keys)."""
+
+    name: str
+    location: Location
+    definition: Any = None
+    error: Exception | None = None
+    dynamic: str | None = None
+    """The dynamic_collections entry this collection comes from."""
+    no_keys: bool = False
+
+
+def plan_file(
+    context: LibraryContext,
+    library_name: str,
+    library_variables: dict[str, Any],
+    collection_file: CollectionFile,
+    config_dir: Path,
+    fetch: Callable[[str], str] | None,
+    warn: Callable[[str], None],
+) -> list[Planned]:
+    """The collections one file builds in a library, templated as the run builds them, in file order.
+
+    Reads Plex only through ``context`` (dynamic keys), so the panel can ask what a file builds."""
+    from modules.templates import TemplateError
+
+    templates, external = merged_templates(
+        collection_file, config_dir, DEFAULTS_DIR, context.libtype, fetch, warn=warn
+    )
+    variables = {**library_variables, **collection_file.ref.template_variables}
+
+    def apply(name: str, definition: dict[str, Any]) -> dict[str, Any]:
+        return apply_templates(
+            name,
+            definition,
+            templates,
+            library_type=context.libtype,
+            library_name=library_name,
+            config_variables=variables,
+            external_variables=external,
+            today=context.now.date(),
+        )
+
+    plans: list[Planned] = []
+    for name, data in collection_file.collections.items():
+        location = where(collection_file.collections, collection_file.source, name)
+        try:
+            definition = apply(str(name), plain(data)) if isinstance(data, dict) else data
+        except TemplateError as exc:
+            plans.append(Planned(str(name), location, error=exc))
+            continue
+        plans.append(Planned(str(name), location, definition))
+    for name, spec in collection_file.dynamic_collections.items():
+        location = where(collection_file.dynamic_collections, collection_file.source, name)
+        try:
+            generated = dynamic.expand(
+                context, str(name), dynamic_spec(plain(spec), variables), location, apply
+            )
+        except KometaError as exc:
+            plans.append(Planned(str(name), location, error=exc))
+            continue
+        if not generated:
+            plans.append(Planned(str(name), location, dynamic=str(name), no_keys=True))
+        plans += [Planned(title, location, definition, dynamic=str(name)) for title, definition in generated]
+    return plans
+
+
 def run_file(
     context: LibraryContext,
     library: LibraryConfig,
@@ -84,47 +153,26 @@ def run_file(
     events: Events,
     fetch: Callable[[str], str] | None,
 ) -> list[Any]:
-    config_dir = run.config_dir
     source = collection_file.source
-    templates, external = merged_templates(
+    plans = plan_file(
+        context,
+        library.name,
+        library.template_variables,
         collection_file,
-        config_dir,
-        DEFAULTS_DIR,
-        context.libtype,
+        run.config_dir,
         fetch,
-        warn=lambda message: events.warning(message, library=library.name, file=source),
+        lambda message: events.warning(message, library=library.name, file=source),
     )
-    variables = {**library.template_variables, **collection_file.ref.template_variables}
-
-    def apply(name: str, definition: dict[str, Any]) -> dict[str, Any]:
-        return apply_templates(
-            name,
-            definition,
-            templates,
-            library_type=context.libtype,
-            library_name=library.name,
-            config_variables=variables,
-            external_variables=external,
-            today=context.now.date(),
-        )
-
     jobs: list[Callable[[], Any]] = []
-    for name, data in collection_file.collections.items():
-        location = where(collection_file.collections, source, name)
-        jobs.append(partial(_templated, context, str(name), data, location, apply, run, events))
-    for name, spec in collection_file.dynamic_collections.items():
-        location = where(collection_file.dynamic_collections, source, name)
-        try:
-            generated = dynamic.expand(
-                context, str(name), dynamic_spec(plain(spec), variables), location, apply
+    for plan in plans:
+        if plan.error is not None:
+            jobs.append(partial(_error_report, plan.name, plan.error, plan.location, events))
+        elif plan.no_keys:
+            jobs.append(partial(_no_keys, plan.name, plan.location, events))
+        else:
+            jobs.append(
+                partial(run_definition, context, plan.name, plan.definition, plan.location, run, events)
             )
-        except KometaError as exc:
-            jobs.append(partial(_error_report, str(name), exc, location, events))
-            continue
-        if not generated:
-            jobs.append(partial(_no_keys, str(name), location, events))
-        for title, definition in generated:
-            jobs.append(partial(run_definition, context, title, definition, location, run, events))
     reports = []
     for index, job in enumerate(jobs, 1):
         events.emit("collection_start", library=library.name, file=source, index=index, total=len(jobs))
@@ -201,24 +249,6 @@ def _merged(mapping: dict[str, Any], added: Any, removed: Any, lists: bool) -> d
         for name in _names(removed):
             mapping.pop(name, None)
     return mapping
-
-
-def _templated(
-    context: LibraryContext,
-    name: str,
-    data: Any,
-    location: Location,
-    apply: Callable[[str, dict[str, Any]], dict[str, Any]],
-    run: RunSettings,
-    events: Events,
-) -> Any:
-    from modules.templates import TemplateError
-
-    try:
-        definition = apply(name, plain(data)) if isinstance(data, dict) else data
-    except TemplateError as exc:
-        return _error_report(name, exc, location, events)
-    return run_definition(context, name, definition, location, run, events)
 
 
 def _no_keys(name: str, location: Location, events: Events) -> Any:

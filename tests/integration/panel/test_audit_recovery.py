@@ -48,12 +48,18 @@ def backdate(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
     monkeypatch.setenv("GIT_COMMITTER_DATE", f"{int(time.time() - seconds)} +0000")
 
 
-def test_a_commit_without_its_entry_gets_one_marked_recovered_at_start_and_only_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def backdated_panel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Settings, Flask]:
+    """A new panel whose commits from now on are ten minutes old: past the grace period."""
     settings = Settings(data_dir=tmp_path / "data")
     app = create_app(settings)
     backdate(monkeypatch, 10 * 60)
+    return settings, app
+
+
+def test_a_commit_without_its_entry_gets_one_marked_recovered_at_start_and_only_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, app = backdated_panel(tmp_path, monkeypatch)
     client = sign_in(app, app.test_client(), "writer", "editor")
     base = client.get("/api/files/config.yml").get_json()["data"]["commit"]
     put = client.put(
@@ -97,9 +103,7 @@ def test_a_commit_not_made_by_the_panel_is_not_its_to_audit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A commit pushed from elsewhere has its own committer: it is not a lost panel write."""
-    settings = Settings(data_dir=tmp_path / "data")
-    app = create_app(settings)
-    backdate(monkeypatch, 10 * 60)
+    settings, app = backdated_panel(tmp_path, monkeypatch)
     monkeypatch.setenv("GIT_COMMITTER_NAME", "someone")
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "someone@example.org")
     repo: ConfigRepo = app.extensions["kometa_repo"]
@@ -113,9 +117,7 @@ def test_a_commit_not_made_by_the_panel_is_not_its_to_audit(
 def test_processes_starting_together_recover_each_commit_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = Settings(data_dir=tmp_path / "data")
-    app = create_app(settings)
-    backdate(monkeypatch, 10 * 60)
+    settings, app = backdated_panel(tmp_path, monkeypatch)
     lost = [orphan_commit(app.extensions["kometa_repo"], f"lost_{i}") for i in range(3)]
     monkeypatch.delenv("GIT_COMMITTER_DATE")
     env = {**os.environ, "KOMETA_PANEL_DATA_DIR": str(settings.data_dir)}

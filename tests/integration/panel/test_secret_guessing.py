@@ -20,7 +20,7 @@ FILE = "/api/files/notes/guesses.yml"
 
 
 def guesses(first: int) -> str:
-    return "".join(f"# hunter{n}\n" for n in range(first, first + 100))
+    return "".join(f"# hunter{n}\n" for n in range(first, first + 100)) + "note: guesses\n"
 
 
 def write(server: PanelServer, token: str, content: str) -> tuple[int, dict[str, object], dict[str, str]]:
@@ -48,11 +48,11 @@ def test_refusals_for_stored_secrets_are_rate_limited_per_user_and_audited(
             assert "pin_code" not in str(body), "but not which stored secret it is"
 
         for _ in range(6):  # from either worker, and even for a write without any secret in it
-            status, body, headers = write(server, ed, "# nothing secret here\n")
+            status, body, headers = write(server, ed, "note: nothing secret here\n")
             assert status == 429, body
             assert int(headers["Retry-After"]) > 60
         other = server.tokens("eve")["access_token"]
-        assert write(server, other, "# eve's own note\n")[0] == 200, "the limit is per user"
+        assert write(server, other, "note: eve's own\n")[0] == 200, "the limit is per user"
 
         status, body, _ = write(server, admin, guesses(2000))
         assert status == 422 and "pin_code" in str(body), "an admin may see the secret's name"

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from tests.support.panel_server import PanelServer, panel_server
 from tests.support.redis_server import redis_process
 

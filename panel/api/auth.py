@@ -75,8 +75,9 @@ def _check_lockout(keys: dict[str, int]) -> None:
     }
 )
 def login() -> tuple[Response, int]:
-    """``{username, password}`` → access and refresh tokens; 401 for bad credentials, 503 while Redis
-    (the failure counters) does not answer.
+    """``{username, password}`` → access and refresh tokens; 401 for bad credentials.
+
+    503 ``unavailable`` with ``Retry-After`` while Redis, which counts failed logins, does not answer.
 
     With the header ``X-Requested-With: kometa-panel`` (the web UI) the refresh token is not in the JSON
     but in the ``kometa_refresh`` cookie (HttpOnly, SameSite=Strict, Path=/api/auth, Secure over HTTPS).
@@ -104,10 +105,9 @@ def login() -> tuple[Response, int]:
 @bp.post("/auth/refresh")
 @documented(body={"type": "object", "properties": {"refresh_token": _STR}, "required": []})
 def refresh() -> tuple[Response, int]:
-    """``{refresh_token}`` → a new access token and a new refresh token (the old one is revoked; using
-    it again revokes every token that followed it).
+    """``{refresh_token}`` (or the web UI's cookie) → a new access token and a new refresh token.
 
-    The web UI sends no body: its ``kometa_refresh`` cookie is rotated instead, which needs the header
+    The old refresh token is revoked; using it again revokes every token that followed it. The web UI sends no body: its ``kometa_refresh`` cookie is rotated instead, which needs the header
     ``X-Requested-With: kometa-panel`` (403 without it, against cross-site requests).
     """
     body = json_body(optional=True)

@@ -8,6 +8,7 @@ import os
 import subprocess
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,30 +72,52 @@ def panel_server(
     users: dict[str, str] | None = None,
     workers: int = 2,
     threads: int = 4,
+    spread: bool = False,
     **env: str,
 ) -> Iterator[PanelServer]:
     """Run ``gunicorn panel.wsgi:app`` with ``workers`` processes on ``data_dir``; ``env`` adds
-    ``KOMETA_PANEL_*`` variables (a Redis URL, the auth cache lifetime, proxies...)."""
+    ``KOMETA_PANEL_*`` variables (a Redis URL, the auth cache lifetime, proxies...).
+
+    With ``spread`` each worker holds one connection at a time, so concurrent requests reach every
+    worker, and the server is ready only once every worker has answered (they build their apps one
+    after another, and a request arriving before that finds only the first)."""
     add_users(data_dir, users or {"admin": "admin"})
     port = free_port()
+    access_log = data_dir.parent / f"access-{port}.log"
     full_env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("KOMETA_PANEL_")},
+        **{k: v for k, v in os.environ.items() if not k.startswith(("KOMETA_PANEL_", "GUNICORN_"))},
         "KOMETA_PANEL_DATA_DIR": str(data_dir),
         "KOMETA_PANEL_WORKERS": str(workers),
-        "KOMETA_PANEL_THREADS": str(threads),
+        "KOMETA_PANEL_THREADS": str(1 if spread else threads),
         **env,
     }
+    if spread:  # the access log names the worker (%(p)s) of every request
+        full_env["GUNICORN_CMD_ARGS"] = (
+            f"--worker-connections 1 --access-logfile {access_log} --access-logformat %(p)s"
+        )
     proc = subprocess.Popen(
         panel_command(port), cwd=PROJECT_DIR, env=full_env, stdin=subprocess.DEVNULL, start_new_session=True
     )
     try:
         deadline = time.monotonic() + START_TIMEOUT
-        while not panel_answers(port):
+        while not panel_answers(port) or (spread and answering_workers(port, access_log) < workers):
             if proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with status {proc.returncode} while starting")
             if time.monotonic() > deadline:
-                raise TimeoutError(f"the panel did not answer on port {port} within {START_TIMEOUT:.0f}s")
+                raise TimeoutError(
+                    f"the panel's workers did not answer on port {port} within {START_TIMEOUT:.0f}s"
+                )
             time.sleep(0.05)
         yield PanelServer(f"http://127.0.0.1:{port}", data_dir, proc)
     finally:
         stop_process(proc)
+
+
+def answering_workers(port: int, access_log: Path, clients: int = 8) -> int:
+    """How many worker processes have answered so far, after ``clients`` concurrent health checks."""
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(lambda _: panel_answers(port), range(clients)))
+    try:
+        return len(set(access_log.read_text().split()))
+    except FileNotFoundError:
+        return 0

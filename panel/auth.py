@@ -41,13 +41,8 @@ from panel.errors import ApiError
 from panel.settings import Settings
 
 ACCESS_LIFETIME = timedelta(minutes=15)
-REQUIRED_CLAIMS = (
-    "sub",
-    "gen",
-    "type",
-    "iat",
-    "exp",
-)  # every access token has them; a token without is a 401
+# Every access token has these claims; a token without one is a 401.
+REQUIRED_CLAIMS = ("sub", "gen", "type", "iat", "exp")
 EPOCH_FILE = "auth-epoch"  # in the data directory: see panel.auth_cache
 CHANGED = "kometa_auth_changed"  # session.info flag: this transaction changed users or tokens
 MAX_TOKEN_DAYS = 3650  # the furthest a personal access token's expiry may be set (leave it out: never)

@@ -107,7 +107,8 @@ def login() -> tuple[Response, int]:
 def refresh() -> tuple[Response, int]:
     """``{refresh_token}`` (or the web UI's cookie) → a new access token and a new refresh token.
 
-    The old refresh token is revoked; using it again revokes every token that followed it. The web UI sends no body: its ``kometa_refresh`` cookie is rotated instead, which needs the header
+    The old refresh token is revoked; using it again revokes every token that followed it. The web UI
+    sends no body: its ``kometa_refresh`` cookie is rotated instead, which needs the header
     ``X-Requested-With: kometa-panel`` (403 without it, against cross-site requests).
     """
     body = json_body(optional=True)

@@ -113,3 +113,25 @@ def test_api_clients_keep_json_tokens_and_no_cookie(server: PanelServer) -> None
     assert "set-cookie" not in {k.lower() for k in fresh.headers}
     none = server.call("POST", "/api/auth/refresh", headers=BROWSER)
     assert none.status_code == 401, "no cookie and no body: nothing to refresh"
+
+
+def test_a_browser_password_change_answers_a_new_cookie_and_ends_the_old_one(server: PanelServer) -> None:
+    session = requests.Session()
+    login = browser_login(server, session)
+    old = set_cookie(login)["value"]
+    headers = {"Authorization": "Bearer " + login.json()["data"]["access_token"], **BROWSER}
+    body = {"current_password": PASSWORD, "new_password": "another long password"}
+
+    changed = session.post(
+        server.url + "/api/auth/password", json=body, headers=headers, timeout=CLIENT_TIMEOUT
+    )
+
+    assert changed.status_code == 200, changed.text
+    assert "refresh_token" not in changed.json()["data"]
+    new = set_cookie(changed)["value"]
+    assert new != old
+    url = server.url + "/api/auth/refresh"
+    assert (
+        requests.post(url, headers=BROWSER, cookies={COOKIE: old}, timeout=CLIENT_TIMEOUT).status_code == 401
+    )
+    assert session.post(url, headers=BROWSER, timeout=CLIENT_TIMEOUT).status_code == 200

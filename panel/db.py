@@ -11,6 +11,7 @@ session, closed when its app context ends.
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -62,11 +63,19 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def new_uid() -> str:
+    """A user's identity in access tokens: random, so a deleted user's never comes back (row ids do)."""
+    return secrets.token_hex(16)
+
+
 class User(Base):
-    """A person who signs in: ``role`` is ``viewer``, ``editor`` or ``admin``."""
+    """A person who signs in: ``role`` is ``viewer``, ``editor`` or ``admin``. Access tokens name ``uid``
+    and carry ``token_generation``; raising it signs every access token of the user out."""
 
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True, index=True, default=new_uid)
+    token_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="viewer")

@@ -29,6 +29,7 @@ ERROR_STATUSES = {
     "415": "Unsupported media type",
     "422": "Validation failed or secret found",
     "429": "Rate limited",
+    "503": "A service the panel needs (Redis) is down; retry after Retry-After",
 }
 _CONVERTER = re.compile(
     r"<(?:(?P<conv>[a-zA-Z_][a-zA-Z0-9_]*)(?:\([^)]*\))?:)?(?P<name>[a-zA-Z_][a-zA-Z0-9_]*)>"

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from panel.api.envelope import ApiError
 from panel.db import Secret, get_session
 from panel.repo import Author, Commit, ConfigRepo, RevisionError
+from panel.secret_refusals import check_not_limited, record_refusal
 from panel.secret_scan import scan_files, scan_values
 from panel.secrets import all_secrets, decrypt, fernet_for, load_secrets_key, readable
 from panel.settings import Settings
@@ -66,7 +67,9 @@ def check_changes(
     changes: Mapping[str, bytes | None], renames: Mapping[str, str] | None = None, base: str | None = None
 ) -> None:
     """Refuse an edit that leaves the tree with new errors (422 ``validation_failed``) or that writes a
-    literal secret (422 ``secret_detected``); see :func:`check_tree`."""
+    literal secret (422 ``secret_detected``); see :func:`check_tree`. A user who had too many writes
+    refused for stored secrets' values is refused first (429, :mod:`panel.secret_refusals`)."""
+    check_not_limited()
     check_tree(changes, renames, base)
     _refuse_secrets(changes)
 
@@ -144,11 +147,13 @@ def _refuse_secrets(changes: Mapping[str, bytes | None]) -> None:
     """Secrets never enter git: a token or key, or the value of a stored secret, written literally in any
     text file (YAML, ``.env``, notes) refuses the commit (422 ``secret_detected``)."""
     texts = {path: text for path, data in changes.items() if data is not None and (text := _as_text(data))}
+    stored = stored_secret_values()
     findings = sorted(
-        scan_files(texts) + scan_values(texts, stored_secret_values()),
+        scan_files(texts) + scan_values(texts, stored),
         key=lambda f: (f.file, f.line, f.column, f.kind),
     )
     if findings:
+        findings = record_refusal(findings, stored)
         first = findings[0]
         message = f"{len(findings)} secret(s) found; first at {first.file}:{first.line}:{first.column}: {first.message}"
         raise ApiError(422, "secret_detected", message, {"findings": [f.to_dict() for f in findings]})

@@ -6,8 +6,9 @@ line matched tells the writer which of their candidates is the value. So each us
 ``MAX_REFUSALS`` such refusals per ``WINDOW_SECONDS``; after that every write of theirs answers 429
 ``rate_limited`` with ``Retry-After`` before anything is scanned, until the window ends. Each refusal is
 audited (``secret_refused``, with the secrets' names), and reaching the limit too
-(``secret_refusals_limited``). A refusal tells an admin which stored secret matched; anyone else learns
-only where a stored secret's value is, enough to put its placeholder there.
+(``secret_refusals_limited``). A refusal tells an admin which stored secret matched and where; anyone else
+learns only which file holds a stored secret's value (at 1:1), since the line would tell which candidate
+of many is the secret.
 
 The counters live in the login limiter's Redis when one is configured (shared by every process); while it
 does not answer, and without one, each process counts on its own, so writes keep working.
@@ -16,7 +17,6 @@ does not answer, and without one, each process counts on its own, so writes keep
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 
 from flask import current_app
 
@@ -32,7 +32,8 @@ WINDOW_SECONDS = LOCKOUT_SECONDS
 PREFIX = "kometa-panel:secret-refusals:"
 STORED = "stored_secret"  # the kind of a finding that is a stored secret's value
 HIDDEN = (
-    "the value of a stored secret is written here; use its <<placeholder>> instead (an admin can tell which)"
+    "this file holds the value of a stored secret; use its <<placeholder>> instead "
+    "(an admin can tell which secret and where)"
 )
 
 
@@ -112,4 +113,12 @@ def record_refusal(findings: Sequence[Finding], stored_names: Iterable[str]) -> 
     session.commit()
     if user.role == "admin":
         return list(findings)
-    return [replace(f, message=HIDDEN) if f.kind == STORED else f for f in findings]
+    return _hide_stored(findings)
+
+
+def _hide_stored(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings with each file's stored-secret matches folded into one at 1:1 that names no secret."""
+    shown = [f for f in findings if f.kind != STORED]
+    files = dict.fromkeys(f.file for f in findings if f.kind == STORED)
+    shown.extend(Finding(file, 1, 1, "", "", STORED, HIDDEN) for file in files)
+    return sorted(shown, key=lambda f: (f.file, f.line, f.column, f.kind))

@@ -1,8 +1,8 @@
 """Guessing a stored secret by writing candidates and reading the refusal is as slow as guessing a
 password (issue 9 item 6): over real HTTP, against the panel under gunicorn with two workers sharing one
 Redis, a user's refusals for stored secrets are counted, audited, and after a few the user's writes get
-429 with ``Retry-After`` from every worker, before anything is scanned; an editor is told where the value
-is, not which secret it is."""
+429 with ``Retry-After`` from every worker, before anything is scanned; an editor is told which file holds
+the value, but neither the line (which would tell which candidate matched) nor which secret it is."""
 
 from __future__ import annotations
 
@@ -46,8 +46,9 @@ def test_refusals_for_stored_secrets_are_rate_limited_per_user_and_audited(
             assert status == 422, (attempt, body)
             error = body["error"]
             assert isinstance(error, dict) and error["code"] == "secret_detected"
-            assert ":50:" in error["message"], "the editor learns where, to fix it"
-            assert "pin_code" not in str(body), "but not which stored secret it is"
+            assert "notes/guesses.yml" in error["message"], "the editor learns which file, to fix it"
+            assert ":50:" not in str(body) and "hunter2049" not in str(body), "but not which candidate"
+            assert "pin_code" not in str(body), "nor which stored secret it is"
 
         with ThreadPoolExecutor(6) as pool:  # from every worker, even for a write without a secret
             answers = list(pool.map(lambda _: write(server, ed, "note: nothing secret here\n"), range(6)))
@@ -59,6 +60,7 @@ def test_refusals_for_stored_secrets_are_rate_limited_per_user_and_audited(
 
         status, body, _ = write(server, admin, guesses(2000))
         assert status == 422 and "pin_code" in str(body), "an admin may see the secret's name"
+        assert ":50:" in body["error"]["message"], "and where it is"
 
         log = server.call("GET", "/api/audit?action=secret_refused", admin).json()["data"]["items"]
         mine = [entry for entry in log if entry["user"] == "ed"]

@@ -71,6 +71,7 @@ _NUMBER = re.compile(r"[+-]?(\d[\d_]*)?\.?\d+([eE][+-]?\d+)?")
 _BOOLISH = frozenset(["true", "false", "yes", "no", "on", "off", "null", "none", "~", "env"])
 _PLEX_TOKEN = re.compile(r"[A-Za-z0-9_-]{20}")
 _HEX_KEY = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{64}")
+_PROPERTIES = re.compile(r"(?:[&!]\S*\s+)*")  # a node's anchor and tag, before its value
 _URL_PLEX_TOKEN = re.compile(r"[?&]X-Plex-Token=([^&#\s]+)", re.IGNORECASE)
 
 # kind -> (pattern, what it is)
@@ -125,13 +126,16 @@ def entropy(text: str) -> float:
     return -sum(n / size * math.log2(n / size) for n in Counter(text).values())
 
 
-def scan_files(files: dict[str, str]) -> list[Finding]:
+def scan_files(files: Mapping[str, str], stored: Mapping[str, str] | None = None) -> list[Finding]:
     """Findings over several files (path -> text): YAML files value by value and comment by comment,
-    every other text file line by line."""
+    every other text file line by line; and wherever the value of a stored secret (name -> value) is
+    written, literally or as a YAML value that reads as it (see :func:`scan_text`)."""
     findings: list[Finding] = []
     for name, text in files.items():
-        is_yaml = name.lower().endswith((".yml", ".yaml"))
-        findings.extend(scan_text(text, name) if is_yaml else scan_lines(text, name))
+        if name.lower().endswith((".yml", ".yaml")):
+            findings.extend(scan_text(text, name, stored))
+        else:
+            findings.extend(scan_lines(text, name) + scan_values({name: text}, stored or {}))
     return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.kind))
 
 
@@ -140,24 +144,63 @@ def scan_values(files: Mapping[str, str], values: Mapping[str, str]) -> list[Fin
     ``MIN_KNOWN_VALUE`` characters are ignored, as they match ordinary words."""
     findings: list[Finding] = []
     for source, text in files.items():
-        for name, value in values.items():
-            value = value.strip()
-            start = text.find(value) if len(value) >= MIN_KNOWN_VALUE else -1
+        for name, value in _known(values):
+            start = text.find(value)
             while start >= 0:
                 line = text.count("\n", 0, start) + 1
                 column = start - text.rfind("\n", 0, start)
-                message = f"the value of the stored secret {name!r} is written here; use <<{name}>> instead"
-                findings.append(Finding(source, line, column, "", "", "stored_secret", message))
+                findings.append(Finding(source, line, column, "", "", "stored_secret", _stored_message(name)))
                 start = text.find(value, start + len(value))
     return findings
 
 
-def scan_text(text: str, source: str) -> list[Finding]:
-    """Findings in one YAML text (all its documents); [] when the text is not valid YAML."""
-    try:
-        roots = list(YAML(typ="rt").compose_all(text))
-    except (YAMLError, RecursionError):
+def _known(values: Mapping[str, str]) -> list[tuple[str, str]]:
+    """``(name, value)`` of the stored secrets long enough to look for."""
+    stripped = ((name, value.strip()) for name, value in values.items())
+    return [(name, value) for name, value in stripped if len(value) >= MIN_KNOWN_VALUE]
+
+
+def _stored_message(name: str, parsed: bool = False) -> str:
+    how = " (as YAML reads this value: escapes, folding or quotes spell it differently)" if parsed else ""
+    return f"the value of the stored secret {name!r} is written here{how}; use <<{name}>> instead"
+
+
+def _parsed_values(
+    text: str, source: str, scalars: list[ScalarNode], values: Mapping[str, str]
+) -> list[Finding]:
+    """Stored secret values that YAML yields from a scalar (``"\\x5a..."``, a folded or quoted text) but that
+    are not written literally inside it: found at the scalar's line and column."""
+    known = _known(values)
+    if not known:
         return []
+    raw = {
+        name: [(f.line - 1, f.column - 1) for f in scan_values({source: text}, {name: value})]
+        for name, value in known
+    }
+    lines = text.splitlines()
+    found: list[Finding] = []
+    for node in {id(node): node for node in scalars}.values():
+        if not isinstance(node.value, str):
+            continue
+        span = ((node.start_mark.line, node.start_mark.column), (node.end_mark.line, node.end_mark.column))
+        for name, value in known:
+            if value in node.value and not any(span[0] <= hit < span[1] for hit in raw[name]):
+                line, column = _value_start(node, lines)
+                found.append(
+                    Finding(source, line, column, "", "", "stored_secret", _stored_message(name, True))
+                )
+    return found
+
+
+def scan_text(text: str, source: str, stored: Mapping[str, str] | None = None) -> list[Finding]:
+    """Findings in one YAML text (all its documents); with ``stored`` (name -> value), also where a stored
+    secret's value is written, literally or as any scalar YAML reads as it. A text that is not valid YAML
+    is only searched literally."""
+    literal = scan_values({source: text}, stored) if stored else []
+    try:
+        roots = _compose_all(text)
+    except (YAMLError, RecursionError):
+        return literal
     findings: list[Finding] = []
     seen: set[tuple[int, str]] = set()
     lines = text.splitlines()
@@ -191,7 +234,20 @@ def scan_text(text: str, source: str) -> list[Finding]:
             if isinstance(node, MappingNode):
                 scalars.extend(k for k, _ in node.value if isinstance(k, ScalarNode))
     findings.extend(_scan_comments(lines, scalars, secret_lines, source))
+    if stored:
+        findings.extend(literal + _parsed_values(text, source, scalars, stored))
     return sorted(findings, key=lambda f: (f.line, f.column, f.kind))
+
+
+def _compose_all(text: str) -> list[Node | None]:
+    """The node trees of every document in ``text``: by libyaml's parser (several times faster than the
+    pure-Python one on a large file), else by ruamel's own, which also reads what libyaml refuses."""
+    if "\t" not in text:
+        try:
+            return list(YAML(typ="safe").compose_all(text))
+        except YAMLError:
+            pass
+    return list(YAML(typ="safe", pure=True).compose_all(text))
 
 
 def scan_lines(text: str, source: str) -> list[Finding]:
@@ -372,12 +428,20 @@ def _position(node: ScalarNode, lines: list[str], offset: int) -> tuple[int, int
     if start.line != end.line or start.line >= len(lines):
         return line, column  # block and multi-line scalars: where the value starts
     raw = lines[start.line][start.column : end.column]
-    quote = node.style if node.style in ("'", '"') else ""
+    style = node.style or None  # libyaml's parser gives "" for a plain scalar, ruamel's None
+    quote = style if style in ("'", '"') else ""
     shown = f"{quote}{node.value}{quote}"
-    if node.style not in (None, "'", '"') or not raw.endswith(shown):
+    if style not in (None, "'", '"') or not raw.endswith(shown):
         return line, column  # escapes or folding: the source text differs from the value
     column += len(raw) - len(shown)
     return line, column + (len(quote) + offset if offset >= 0 else 0)
+
+
+def _value_start(node: ScalarNode, lines: list[str]) -> tuple[int, int]:
+    """1-based line and column where a scalar's own text starts: past its anchor and tag, at its quote."""
+    start = node.start_mark
+    written = lines[start.line][start.column :] if start.line < len(lines) else ""
+    return start.line + 1, start.column + 1 + _PROPERTIES.match(written).end()  # type: ignore[union-attr]
 
 
 def _pointer(path: Path) -> str:

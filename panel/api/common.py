@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from panel.api.envelope import ApiError
 from panel.db import Secret, get_session
 from panel.repo import Author, Commit, ConfigRepo, RevisionError
-from panel.secret_scan import scan_files, scan_values
+from panel.secret_scan import scan_files
 from panel.secrets import all_secrets, decrypt, fernet_for, load_secrets_key, readable
 from panel.settings import Settings
 from panel.tree_check import Reader, apply_edit, blocking, tree_problems
@@ -145,7 +145,7 @@ def _refuse_secrets(changes: Mapping[str, bytes | None]) -> None:
     text file (YAML, ``.env``, notes) refuses the commit (422 ``secret_detected``)."""
     texts = {path: text for path, data in changes.items() if data is not None and (text := _as_text(data))}
     findings = sorted(
-        scan_files(texts) + scan_values(texts, stored_secret_values()),
+        scan_files(texts, stored_secret_values()),
         key=lambda f: (f.file, f.line, f.column, f.kind),
     )
     if findings:

@@ -385,3 +385,49 @@ def test_stored_values_are_found_anywhere_short_ones_are_ignored() -> None:
     assert [(f.line, f.column, f.kind) for f in found] == [(2, 7, "stored_secret"), (3, 3, "stored_secret")]
     assert all("<<tmdb_key>>" in f.message for f in found)
     assert scan_values({"f.yml": "b: true true\n"}, {"flag": "true"}) == []
+
+
+# --------------------------------------------------------------------------- stored values, as YAML reads them
+
+STORED = {"pin_code": "Zebra-Hunter-2047", "phrase": "correct horse battery staple"}
+
+
+@pytest.mark.parametrize(
+    ("value", "place"),
+    [
+        ('"\\x5aebra-Hunter-2047"', (4, 14)),  # one escaped character
+        ('"\\u005Aebra-Hunter-\\x32047"', (4, 14)),
+        ('"Zebra-Hunter-\\\n      2047"', (4, 14)),  # an escaped line break joins the lines
+        ('"correct horse\n      battery staple"', (4, 14)),  # a folded double-quoted scalar
+        ("'correct horse\n      battery staple'", (4, 14)),
+        ("correct horse\n      battery staple", (4, 14)),  # a plain scalar over two lines
+        (">-\n      correct horse\n      battery staple", (4, 14)),
+        ("!!str Zebra-Hunter-2047", (4, 20)),  # literal: found in the text itself
+    ],
+)
+def test_a_stored_value_is_found_however_yaml_spells_it(value: str, place: tuple[int, int]) -> None:
+    text = f"collections:\n  A:\n    plex_all: true\n    summary: {value}\n"
+    [finding] = scan_files({"collections/a.yml": text}, STORED)
+    assert (finding.file, finding.line, finding.column, finding.kind) == (
+        "collections/a.yml",
+        *place,
+        "stored_secret",
+    )
+    name = "pin_code" if "Zebra" in value or "x5a" in value or "u005A" in value else "phrase"
+    assert f"<<{name}>>" in finding.message
+
+
+def test_a_stored_value_in_a_key_or_through_an_alias_is_found_once() -> None:
+    text = 'x: &p "\\x5aebra-Hunter-2047"\ny: [*p, *p]\n"\\x5aebra-Hunter-2047": 1\n'
+    found = scan_files({"f.yml": text}, STORED)
+    assert [(f.line, f.column) for f in found] == [(1, 7), (3, 1)]
+
+
+def test_a_literal_stored_value_is_reported_once_not_again_as_parsed() -> None:
+    text = "a:\n  b: 'Zebra-Hunter-2047'\n"
+    assert [(f.line, f.column) for f in scan_files({"f.yml": text}, STORED)] == [(2, 7)]
+
+
+def test_text_that_does_not_parse_is_still_searched_literally() -> None:
+    text = "a: [Zebra-Hunter-2047\n"
+    assert [(f.line, f.column) for f in scan_files({"f.yml": text}, STORED)] == [(1, 5)]

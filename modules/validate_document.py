@@ -22,6 +22,7 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from modules.errors import ConfigError
+from modules.yaml_nodes import compose
 from modules.yaml_shape import TOO_DEEP, check_shape, text_size
 from modules.yamlio import parse, too_deep_at
 
@@ -280,12 +281,7 @@ def _compose(text: str) -> Node | None:
     """The nodes of `text`: by libyaml's C parser where it agrees with the engine's, else by ruamel's pure
     one (the engine's own): libyaml takes tabs the engine refuses, and follows YAML 1.1 in places
     (`[a, https://b]`)."""
-    if "\t" not in text:
-        try:
-            return YAML(typ="safe").compose(text)  # a new instance: one that failed once stays pure-Python
-        except YAMLError:
-            pass
-    return YAML(typ="safe", pure=True).compose(text)
+    return compose(text)
 
 
 def _node_parts(node: Node) -> tuple[list[Node], list[Node]]:

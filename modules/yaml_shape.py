@@ -60,6 +60,7 @@ def check_shape(root: Any, parts: Parts, size: Size) -> ShapeError | None:
     heights: dict[int, int] = {}
     uses: dict[int, _Use] = {}
     written = written_bytes = 0
+    pending: dict[int, tuple[list[Any], list[Any]]] = {}
     stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
@@ -68,10 +69,11 @@ def check_shape(root: Any, parts: Parts, size: Size) -> ShapeError | None:
             if key in values:
                 continue
             values[key] = weights[key] = heights[key] = 0  # in progress: a recursive alias counts as one
+            pending[key] = parts(node)
             stack.append((node, True))
-            stack.extend((kid, False) for kid in parts(node)[0] if id(kid) not in values)
+            stack.extend((kid, False) for kid in pending[key][0] if id(kid) not in values)
             continue
-        kids, scalars = parts(node)
+        kids, scalars = pending.pop(key)
         own = 0
         for scalar in scalars:
             length = size(scalar)

@@ -28,6 +28,7 @@ value looks generated: a Plex token under a token name, a 32/64-hex key, or a hi
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -35,9 +36,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from modules.yaml_nodes import compose_all
 
 __all__ = ["Finding", "entropy", "scan_files", "scan_lines", "scan_text"]
 
@@ -198,7 +200,7 @@ def scan_text(text: str, source: str, stored: Mapping[str, str] | None = None) -
     is only searched literally."""
     literal = scan_values({source: text}, stored) if stored else []
     try:
-        roots = _compose_all(text)
+        roots = compose_all(text)
     except (YAMLError, RecursionError):
         return literal
     findings: list[Finding] = []
@@ -237,17 +239,6 @@ def scan_text(text: str, source: str, stored: Mapping[str, str] | None = None) -
     if stored:
         findings.extend(literal + _parsed_values(text, source, scalars, stored))
     return sorted(findings, key=lambda f: (f.line, f.column, f.kind))
-
-
-def _compose_all(text: str) -> list[Node | None]:
-    """The node trees of every document in ``text``: by libyaml's parser (several times faster than the
-    pure-Python one on a large file), else by ruamel's own, which also reads what libyaml refuses."""
-    if "\t" not in text:
-        try:
-            return list(YAML(typ="safe").compose_all(text))
-        except YAMLError:
-            pass
-    return list(YAML(typ="safe", pure=True).compose_all(text))
 
 
 def scan_lines(text: str, source: str) -> list[Finding]:
@@ -324,20 +315,30 @@ def _credential_like(value: str) -> bool:
 
 def _is_secret_key(key: str, path: Path) -> bool:
     """Whether a value under `key` (at `path`) should hold a secret."""
+    kind = _key_kind(key)
+    if kind == "service":
+        return any(isinstance(p, str) and p.lower() in SERVICES for p in path[:-1])
+    return kind == "secret"
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_kind(key: str) -> str:
+    """``secret`` for a secret-like key name, ``service`` for one that is secret inside a service block
+    (``key``, ``*_key``, ``client_id``), else ``plain``; cached, as files repeat the same few keys."""
     name = key.lower().replace("-", "_")
     if not name or name in _NOT_SECRET:
-        return False
+        return "plain"
     parts = [p for p in re.split(r"[^a-z0-9]+", name) if p]
     compact = "".join(parts)
     for word in _SECRET_WORDS:
         if word == "pin":
             if "pin" in parts:
-                return True
+                return "secret"
         elif word in name or word.replace("_", "") in compact:
-            return True
+            return "secret"
     if name == "key" or name.endswith("_key") or name == "client_id":
-        return any(isinstance(p, str) and p.lower() in SERVICES for p in path[:-1])
-    return False
+        return "service"
+    return "plain"
 
 
 def _in_plex(path: Path, key: str) -> bool:
@@ -353,15 +354,19 @@ def _scan_comments(
     """The loose rules over every comment: a ``#`` at a line's start or after a blank that no scalar spans.
     A comment beside a secret-like key's value (``token: <<t>>  # was ...``) has its words read as values
     of that key."""
+    hashes = {number for number, line in enumerate(lines) if "#" in line}
+    if not hashes:
+        return []
     inside: dict[int, list[tuple[int, int]]] = {}
     for node in scalars:
         start, end = node.start_mark, node.end_mark
-        for number in range(start.line, end.line + 1):
+        for number in hashes.intersection(range(start.line, end.line + 1)):
             first = start.column if number == start.line else 0
             last = end.column if number == end.line else len(lines[number]) if number < len(lines) else 0
             inside.setdefault(number, []).append((first, last))
     found: list[Finding] = []
-    for number, line in enumerate(lines):
+    for number in sorted(hashes):
+        line = lines[number]
         for match in re.finditer(r"(?:^|(?<=\s))#", line):
             column = match.start()
             if any(first <= column < last for first, last in inside.get(number, [])):

@@ -39,6 +39,7 @@ from typing import Any
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from modules.config_parts import placeholder_hint
 from modules.yaml_nodes import compose_all
 
 __all__ = ["Finding", "entropy", "scan_files", "scan_lines", "scan_text"]
@@ -262,10 +263,7 @@ def _check_scalar(node: ScalarNode, path: Path, source: str, lines: list[str]) -
     def add(kind: str, what: str, offset: int = -1, plex: bool = False) -> None:
         line, column = _position(node, lines, offset)
         name = "plextoken" if plex else _placeholder_name(path)
-        message = (
-            f"{_dotted(path)} {what}; replace it with <<{name}>> and set the secret in the panel "
-            f"(or KOMETA_{name.upper()})"
-        )
+        message = f"{_dotted(path)} {what}; replace it with <<{name}>> and {placeholder_hint(name)}"
         found.append(Finding(source, line, column, _pointer(path), key, kind, message))
 
     for kind, (pattern, what) in PATTERNS.items():
@@ -403,7 +401,9 @@ def _check_line(text: str, offset: int, line: int, source: str, where: str) -> l
     """The loose rules over one line (or comment) of text starting at 0-based column ``offset``."""
 
     def finding(kind: str, what: str, start: int, key: str = "", name: str = "secret") -> Finding:
-        message = f"{where} {what}; remove it (git keeps it for good) and use <<{name}>> instead"
+        message = (
+            f"{where} {what}; remove it (git keeps it for good), use <<{name}>> and {placeholder_hint(name)}"
+        )
         return Finding(source, line, offset + start + 1, "", key, kind, message)
 
     for kind, (pattern, what) in PATTERNS.items():
@@ -468,6 +468,8 @@ def _placeholder_name(path: Path) -> str:
     if not keys:
         return "secret"
     service = next((k for k in reversed(keys[:-1]) if k.lower() in SERVICES), None)
+    if service and service.lower() == "plex" and "token" in keys[-1].lower():
+        return "plextoken"  # the starter config's name, whatever the token looks like
     if service and service.lower() != keys[-1].lower():
         parts = [service, keys[-1]]
     else:

@@ -45,8 +45,9 @@ def test_plex_token_in_config() -> None:
     assert (finding.file, finding.line, finding.column) == ("config.yml", 3, 10)
     assert (finding.pointer, finding.key, finding.kind) == ("/plex/token", "token", "plex_token")
     assert finding.message == (
-        "plex.token looks like a Plex token; replace it with <<plextoken>> and set the secret in the panel "
-        "(or KOMETA_PLEXTOKEN)"
+        "plex.token looks like a Plex token; replace it with <<plextoken>> and store it in the panel's "
+        "secret store as 'plextoken' (Secrets, or PUT /api/secrets/plextoken), or set KOMETA_PLEXTOKEN "
+        "(or pass --kometa-plextoken) where the engine runs"
     )
 
 
@@ -431,3 +432,20 @@ def test_a_literal_stored_value_is_reported_once_not_again_as_parsed() -> None:
 def test_text_that_does_not_parse_is_still_searched_literally() -> None:
     text = "a: [Zebra-Hunter-2047\n"
     assert [(f.line, f.column) for f in scan_files({"f.yml": text}, STORED)] == [(1, 5)]
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        (f"plex:\n  token: {TMDB}xyz\n", "config.yml"),  # not shaped like a Plex token: still <<plextoken>>
+        (f"libraries:\n  Movies:\n    plex:\n      token: {GITHUB[4:]}\n", "config.yml"),
+        (f"# token: {PLEX}\nplex:\n  token: <<plextoken>>\n", "config.yml"),
+    ],
+)
+def test_every_plex_token_hint_names_the_starter_placeholder_and_both_places(text: str, where: str) -> None:
+    """The starter config and README use <<plextoken>> / KOMETA_PLEXTOKEN; hints say the same, and name
+    both the panel's secret store and the engine's environment."""
+    [finding] = scan_text(text, where)
+    assert "<<plextoken>>" in finding.message or "comment" in finding.message
+    assert "plex_token" not in finding.message and "PLEX_TOKEN" not in finding.message
+    assert "secret store" in finding.message and "where the engine runs" in finding.message

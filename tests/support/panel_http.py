@@ -17,7 +17,7 @@ from panel import create_app
 from panel.auth import create_user, issue_access_token
 from panel.db import get_session
 from panel.settings import Settings
-from panel.stack import PROJECT_DIR, panel_command
+from panel.stack import PROJECT_DIR, panel_answers, panel_command, stop_process
 from tests.support.ports import free_port
 
 START_TIMEOUT = 60.0
@@ -37,8 +37,8 @@ class PanelHttp:
         """The bare config repository the panel serves."""
         return self.data_dir / "config.git"
 
-    def get(self, path: str, **kwargs: object) -> requests.Response:
-        return requests.get(self.url + path, headers=self.headers, timeout=60, **kwargs)  # type: ignore[arg-type]
+    def get(self, path: str) -> requests.Response:
+        return requests.get(self.url + path, headers=self.headers, timeout=60)
 
     def put(self, path: str, body: object) -> requests.Response:
         return requests.put(self.url + path, headers=self.headers, json=body, timeout=120)
@@ -85,34 +85,22 @@ def panel_http(tmp_path: Path, workers: int = 1, threads: int = 4) -> Iterator[P
                 panel_command(port), cwd=PROJECT_DIR, env=env, stdin=subprocess.DEVNULL, stderr=errors
             )
         url = f"http://127.0.0.1:{port}"
-        if _wait_health(proc, url):
+        if _wait_health(proc, port):
             break
-        _stop(proc)
+        stop_process(proc)
     else:
         raise RuntimeError("the panel did not start under gunicorn:\n" + log.read_text(errors="replace"))
     try:
         yield PanelHttp(url, headers, data_dir)
     finally:
-        _stop(proc)
+        stop_process(proc)
 
 
-def _wait_health(proc: subprocess.Popen[bytes], url: str) -> bool:
+def _wait_health(proc: subprocess.Popen[bytes], port: int) -> bool:
     """Whether a worker answers ``/api/health`` before the process exits (a lost port race) or times out."""
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if requests.get(url + "/api/health", timeout=2).status_code == 200:
-                return True
-        except requests.RequestException:
-            time.sleep(0.05)
+        if panel_answers(port):
+            return True
+        time.sleep(0.05)
     return False
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()

@@ -104,7 +104,7 @@ def test_reads_of_a_tree_already_holding_such_names_skip_them(tmp_path: Path) ->
         plant(panel.repo, "collections", ".git.")
         head = plant(panel.repo, "collections", "GIT~1")
         assert clone_checks(panel.repo, tmp_path / "clone").returncode != 0  # what an older panel let in
-        for route in READS:
+        for route in [*READS, "/api/history", f"/api/history/{head}", f"/api/diff?from={head}~2&to={head}"]:
             answer = panel.get(route)
             assert answer.status_code == 200, (route, answer.text)
         listed = [item["path"] for item in panel.get("/api/files?limit=500").json()["data"]["items"]]

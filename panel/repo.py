@@ -31,10 +31,12 @@ import git
 from gitdb.base import IStream
 from gitdb.db.loose import LooseObjectDB
 
+from panel.git_names import refused_path
 from panel.repo_cache import MISSING, ByteLRU, cache_bytes_from_env, read_ref
 from panel.repo_model import (
     EXEC_MODE,
     FILE_MODE,
+    LINK_MODE,
     Author,
     Check,
     Commit,
@@ -282,11 +284,7 @@ class ConfigRepo:
         sha = self._resolve(rev)
         blob: str = self.cache.get(("path", sha, path))
         if blob is MISSING:
-            try:
-                obj = self.repo.commit(sha).tree / path
-                blob = str(obj.hexsha) if obj.type == "blob" else "tree"
-            except KeyError:
-                blob = ""
+            blob = self._find(sha, path)
             self.cache.put(("path", sha, path), blob, len(path) + 40)
         if not blob:
             raise NotFoundError(f"no file {path!r} at {rev}")
@@ -298,14 +296,30 @@ class ConfigRepo:
             self.cache.put(("blob", blob), data, len(data))
         return data, blob
 
+    def _find(self, sha: str, path: str) -> str:
+        """The blob sha of ``path`` in the tree of commit ``sha``, "tree" for a folder, "" for nothing.
+
+        Read from the listing, not by walking tree objects with gitpython, which refuses a whole folder
+        when one of its names aliases ``.git`` (a tree written before such names were refused)."""
+        folder = path + "/"
+        for _mode, kind, blob, _size, name in self._ls(sha):
+            if name == path:
+                return blob if kind == "blob" else "tree"
+            if name.startswith(folder):
+                return "tree"
+        return ""
+
     def list_tree(self, rev: str = "main", prefix: str = "") -> list[dict[str, object]]:
-        """Files at ``rev`` (optionally under directory ``prefix``) as ``{path, blob, size}``, sorted."""
+        """Files at ``rev`` (optionally under directory ``prefix``) as ``{path, blob, size}``, sorted.
+
+        A file whose name git refuses (an alias of ``.git``, from before such names were refused) is
+        left out: no clone could check it out, and nothing here can read it by name."""
         if prefix:
             check_path(prefix.rstrip("/"))
         return [
             {"path": path, "blob": sha, "size": int(size)}
-            for _mode, kind, sha, size, path in sorted(self._ls(self._resolve(rev)), key=lambda e: e[4])
-            if kind == "blob" and in_scope(path, prefix)
+            for mode, kind, sha, size, path in sorted(self._ls(self._resolve(rev)), key=lambda e: e[4])
+            if kind == "blob" and in_scope(path, prefix) and refused_path(path, mode == LINK_MODE) is None
         ]
 
     def commit(self, sha: str, files: list[str] | None = None) -> Commit:

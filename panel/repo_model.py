@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from panel.git_names import refused_component, refused_path
 from panel.times import iso_utc
 
-FILE_MODE, EXEC_MODE = "100644", "100755"
+FILE_MODE, EXEC_MODE, LINK_MODE = "100644", "100755", "120000"
 Entries = dict[str, tuple[str, str]]  # path -> (mode, object sha)
 # Sees an edit's new contents and the head it is about to land on; raises to refuse it.
 Check = Callable[[Mapping[str, bytes | None], str], None]
@@ -92,7 +93,6 @@ class Commit:
 
 MAX_NAME_BYTES = 255  # one path component: what common file systems allow
 MAX_PATH_BYTES = 4096
-GIT_CONTROL_FILES = frozenset({".gitattributes", ".gitmodules"})  # they change how clones check files out
 # Controls, bidirectional overrides and isolates (names that display as something else), and U+FFFD (what
 # undecodable bytes in a URL become).
 _UNSAFE_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]")
@@ -115,10 +115,9 @@ def check_path(path: str) -> str:
     for part in path.split("/"):
         if part in ("", ".", ".."):
             raise PathError(path, "empty, '.' and '..' segments are not allowed")
-        if part.lower() == ".git":
-            raise PathError(path, "'.git' components are not allowed")
-        if part.lower() in GIT_CONTROL_FILES:
-            raise PathError(path, f"{part} would change how every clone checks files out; it is not allowed")
+        refused = refused_component(part)
+        if refused is not None:
+            raise PathError(path, f"{refused}; it is not allowed")
         if len(part.encode("utf-8")) > MAX_NAME_BYTES:
             raise PathError(path, f"a file or folder name is at most {MAX_NAME_BYTES} bytes")
     return path
@@ -204,6 +203,8 @@ def apply_changes(entries: Entries, blobs: dict[str, str | None], renames: dict[
             raise PathError(new, "invalid rename target")
         if new in entries and new not in renames:
             raise PathError(new, "already exists")
+        if entries[old][0] == LINK_MODE and (refused := refused_path(new, symlink=True)):
+            raise PathError(new, f"{refused}; a symbolic link may not have this name")
     moved = {new: entries[old] for old, new in renames.items()}
     for old in renames:
         del entries[old]

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from modules import artwork, search
 from modules.builders import BuildResult, build
@@ -14,6 +15,7 @@ from modules.context import LibraryContext
 from modules.definition import CollectionDefinition, parse_definition
 from modules.errors import KometaError, Location
 from modules.events import Events
+from modules.item_details import apply_items, plan_items, track_items
 from modules.plex import LIBTYPES, PlexGateway, Section
 from modules.report import CollectionReport, ItemRef
 from modules.schedule import check
@@ -84,12 +86,17 @@ def run_definition(
     where: Location,
     run: RunSettings,
     events: Events,
+    labels: tuple[str, ...] = (),
 ) -> CollectionReport:
-    """Build one collection; any problem fails this collection only, with its file:line."""
+    """Build one collection; any problem fails this collection only, with its file:line. `labels` are
+    labels of the engine's own besides `Kometa` (a dynamic collection's mapping name)."""
     started = time.monotonic()
     report = CollectionReport(name=name, file=where.file, line=where.line)
     try:
         definition = parse_definition(name, data, where, run.settings)
+        definition.own_labels += [
+            x for x in labels if x.lower() not in {o.lower() for o in definition.own_labels}
+        ]
         report.name = definition.name
         report.smart = definition.smart
         for warning in definition.warnings:
@@ -166,6 +173,45 @@ def _run(
         if collection is not None and pending_art:
             artwork.upload(context, run.cache, collection, pending_art)
     track_plan(context, definition.name, plan, collection)
+    if definition.item_details:
+        _item_details(context, definition, result, report, events)
+
+
+def _members_after(
+    context: LibraryContext, definition: CollectionDefinition, result: BuildResult
+) -> list[int]:
+    """The collection's members once its plan is applied (a smart filter's are one search away)."""
+    if result.label is not None:
+        label = result.label.lower()
+        return [
+            k for k in context.order if label in {x.lower() for x in context.items[k].tags.get("label", [])}
+        ]
+    if result.smart_query is not None:
+        return context.gateway.search_keys(context.section, parse_qsl(result.smart_query))
+    return context.members(definition.name)
+
+
+def _item_details(
+    context: LibraryContext,
+    definition: CollectionDefinition,
+    result: BuildResult,
+    report: CollectionReport,
+    events: Events,
+) -> None:
+    """Kometa's item updates on every member: planned, written (not in a dry run), reported."""
+    members = [k for k in _members_after(context, definition, result) if k in context.items]
+    plan = plan_items(context, definition.item_details, members)
+    for warning in plan.warnings:
+        report.warnings.append(f"{definition.location}: {warning}")
+        events.warning(f"{definition.location}: {definition.name}: {warning}", collection=definition.name)
+    if not plan.writes:
+        return
+    if not context.dry_run:
+        apply_items(context, plan)
+    track_items(context, plan)
+    report.changes.extend(plan.changes)
+    if report.status == "unchanged":
+        report.status = "updated"
 
 
 def _build(context: LibraryContext, definition: CollectionDefinition, run: RunSettings) -> BuildResult:

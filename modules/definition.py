@@ -9,6 +9,8 @@ from typing import Any
 
 from modules.config import Settings
 from modules.errors import DefinitionError, Location
+from modules.item_details import ITEM_DETAIL_KEYS, parse_item_detail
+from modules.managed import MANAGED_LABEL
 from modules.schedule import Schedule, ScheduleError, parse_schedule, parse_scheduled_bool
 from modules.search_fields import SORTS
 
@@ -107,6 +109,8 @@ class CollectionDefinition:
     ignore_imdb_ids: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    own_labels: list[str] = field(default_factory=lambda: [MANAGED_LABEL])
+    item_details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def smart(self) -> bool:
@@ -213,6 +217,8 @@ def _apply_key(definition: CollectionDefinition, key: str, value: Any, where: Lo
         raise DefinitionError(f"builder {key} is not supported by this engine (it needs {service})", where)
     elif key in DETAIL_KEYS:
         definition.details[key] = _check_detail(key, value, where)
+    elif key in ITEM_DETAIL_KEYS:
+        definition.item_details[key] = parse_item_detail(key, value, where)
     elif key == "filters":
         definition.filters = value
     elif key == "sync_mode":
@@ -242,7 +248,11 @@ def _apply_key(definition: CollectionDefinition, key: str, value: Any, where: Lo
             raise DefinitionError(f"schedule: {exc}", where) from None
     elif key not in SETTING_KEYS:
         known = sorted(
-            SUPPORTED_BUILDERS + tuple(DETAIL_KEYS) + tuple(SETTING_KEYS) + ("ignore_ids", "ignore_imdb_ids")
+            SUPPORTED_BUILDERS
+            + tuple(DETAIL_KEYS)
+            + tuple(SETTING_KEYS)
+            + tuple(ITEM_DETAIL_KEYS)
+            + ("ignore_ids", "ignore_imdb_ids")
         )
         close = difflib.get_close_matches(key, known, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""

@@ -17,9 +17,14 @@ Keys (what each collection stands for) and their names, as Kometa makes them:
   collection name is `title_override[key]`, else `title_format` (default `<<key_name>>`) with `<<key_name>>`,
   `<<title>>`, `<<key>>`, `<<library_type>>` (movie/show) and `<<library_typeU>>` filled in.
 - Templates get `key`, `key_name`, `value` and `<<type>>` (e.g. `<<genre>>`): the key, or the key and its
-  addons as a list; per key `template_variables: {var: {key: value, default: value}}`. Without a template a
-  collection is `plex_search: {all: {attribute: value}}` (exact for studio and edition, `episode_` for the
-  episode values of show libraries).
+  addons as a list; per key `template_variables: {var: {key: value, default: value}}`.
+- Without a template, Kometa's built-in one per type (`default_definition`): a smart collection of the 50
+  best by critic rating for tag types, studio (exact), year and decade; every match sorted by title for
+  resolution; a plain `plex_search` for people. The default `title_format` also comes from the type
+  (`Top <<key_name>> <<library_type>>s`, `Best <<library_type>>s of <<key_name>>`, ...), template or not;
+  a `title_format` without `<<key_name>>` or `<<title>>` falls back to it.
+- Every generated collection carries the mapping name as a label (besides the managed label, see
+  modules/managed.py).
 """
 
 from __future__ import annotations
@@ -85,6 +90,16 @@ ATTRIBUTES = {
     "sync",
     "include",
     "other_name",
+}
+
+
+TOP_TITLE = "Top <<key_name>> <<library_type>>s"
+DEFAULT_TITLES = {
+    "year": "Best <<library_type>>s of <<key_name>>",
+    "decade": "Best <<library_type>>s of the <<key_name>>",
+    "resolution": "<<key_name>> <<library_type>>s",
+    **{kind: TOP_TITLE for kind in ("genre", "country", "network", "content_rating", "studio", "edition")},
+    **{kind: TOP_TITLE for kind in ("audio_language", "subtitle_language")},
 }
 
 
@@ -254,7 +269,10 @@ def expand(
     templates = spec.get("template")
     if kind == "custom" and not templates:
         raise DefinitionError(f"dynamic collection {name!r}: type custom needs a template", where)
-    title_format = str(spec.get("title_format") or "<<key_name>>")
+    default_title = DEFAULT_TITLES.get(kind, "<<key_name>>")
+    title_format = str(spec.get("title_format") or default_title)
+    if "<<key_name>>" not in title_format and "<<title>>" not in title_format:
+        title_format = default_title
     overrides = {str(k): str(v) for k, v in (spec.get("title_override") or {}).items()}
     per_key = spec.get("template_variables") or {}
     out: list[tuple[str, dict[str, Any]]] = []
@@ -269,10 +287,7 @@ def expand(
             calls = templates if isinstance(templates, list) else [templates]
             definition: dict[str, Any] = {"template": [{"name": str(t), **variables} for t in calls]}
         else:
-            attribute = PEOPLE_TYPES.get(kind) or CHOICE_TYPES[kind][1]
-            attribute = f"episode_{attribute}" if _on_episodes(context.libtype, kind) else attribute
-            attribute += ".is" if kind in EXACT_TYPES else ""
-            definition = {"plex_search": {"all": {attribute: key.values}}}
+            definition = default_definition(context, kind, key)
         try:
             out.append((title, apply(title, definition)))
         except TemplateError as exc:
@@ -281,3 +296,25 @@ def expand(
                 f"dynamic collection {name!r}: {title}: {path}{exc.message}", where
             ) from None
     return out
+
+
+def default_definition(context: LibraryContext, kind: str, key: DynamicKey) -> dict[str, Any]:
+    """Kometa's built-in template for a dynamic type (the collection a key gets without `template:`)."""
+    if kind in PEOPLE_TYPES:
+        return {"plex_search": {"any": {PEOPLE_TYPES[kind]: key.values}}}
+    attribute = CHOICE_TYPES[kind][1]
+    attribute = f"episode_{attribute}" if _on_episodes(context.libtype, kind) else attribute
+    attribute += ".is" if kind == "studio" else ""
+    values: list[str] = key.values
+    if kind == "decade" and context.libtype == "show":
+        # Kometa finds a show decade's years among the shows and searches on those years
+        attribute, values = "year", _decade_years(context, key.values)
+    if kind == "resolution":
+        return {"smart_filter": {"sort_by": "title.asc", "any": {attribute: values}}}
+    return {"smart_filter": {"limit": 50, "sort_by": "critic_rating.desc", "any": {attribute: values}}}
+
+
+def _decade_years(context: LibraryContext, decades: list[str]) -> list[str]:
+    starts = {int(d) for d in decades if str(d).isdigit()}
+    years = {item.year for item in context.items.values() if item.year is not None}
+    return [str(year) for year in sorted(years) if year - year % 10 in starts]

@@ -124,7 +124,11 @@ def run_file(
         if not generated:
             jobs.append(partial(_no_keys, str(name), location, events))
         for title, definition in generated:
-            jobs.append(partial(run_definition, context, title, definition, location, run, events))
+            jobs.append(
+                partial(
+                    run_definition, context, title, definition, location, run, events, labels=(str(name),)
+                )
+            )
     reports = []
     for index, job in enumerate(jobs, 1):
         events.emit("collection_start", library=library.name, file=source, index=index, total=len(jobs))

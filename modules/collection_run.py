@@ -16,7 +16,7 @@ from modules.definition import CollectionDefinition, parse_definition
 from modules.errors import KometaError, Location
 from modules.events import Events
 from modules.item_details import apply_items, plan_items, track_items
-from modules.plex import LIBTYPES, PlexGateway, Section
+from modules.plex import LIBTYPES, PlexCollection, PlexGateway, Section
 from modules.report import CollectionReport, ItemRef
 from modules.schedule import check
 from modules.sync import (
@@ -103,6 +103,7 @@ def run_definition(
             report.warnings.append(f"{where}: {warning}")
             events.warning(f"{where}: {definition.name}: {warning}", collection=definition.name)
         _run(context, definition, run, report, events)
+        context.made.add(definition.name)
     except (KometaError, TemplateError, search.SearchError) as exc:
         location = getattr(exc, "location", None) or where
         message = getattr(exc, "message", str(exc))
@@ -115,13 +116,18 @@ def run_definition(
 def _delete(
     context: LibraryContext, definition: CollectionDefinition, report: CollectionReport, why: str
 ) -> None:
-    existing = context.collections.get(definition.name)
+    delete_collection(context, definition.name, report, why)
+
+
+def delete_collection(context: LibraryContext, title: str, report: CollectionReport, why: str) -> None:
+    """Delete a collection (only plan it in a dry run) and record it in `report`."""
+    existing = context.collections.get(title)
     if existing is None:
         return
     if not context.dry_run and not planned(existing):
         context.gateway.delete_collection(existing)
-    del context.collections[definition.name]
-    track_deletion(context, definition.name)
+    del context.collections[title]
+    track_deletion(context, title)
     report.status = "deleted"
     report.changes.append(why)
 
@@ -147,9 +153,14 @@ def _run(
             if definition.delete_not_scheduled and decision.kind != "non_existing":
                 _delete(context, definition, report, "deleted: not scheduled")
             return
-    result = _build(context, definition, run)
-    if not definition.smart and len(result.keys) < definition.minimum_items:
-        message = f"Minimum {definition.minimum_items} not met: the builders found {len(result.keys)} item(s)"
+    if definition.blank_collection:
+        # Kometa's separators: created empty, never below the minimum, members left as they are
+        result = BuildResult(keys=context.members(definition.name) if existing else [])
+    else:
+        result = _build(context, definition, run)
+    found = _found(context, definition, result, existing)
+    if found is not None and found < definition.minimum_items:
+        message = f"Minimum {definition.minimum_items} not met: the builders found {found} item(s)"
         report.status = "skipped"
         report.warnings.append(f"{definition.location}: {message}")
         events.warning(f"{definition.location}: {definition.name}: {message}", collection=definition.name)
@@ -212,6 +223,29 @@ def _item_details(
     report.changes.extend(plan.changes)
     if report.status == "unchanged":
         report.status = "updated"
+
+
+def _found(
+    context: LibraryContext,
+    definition: CollectionDefinition,
+    result: BuildResult,
+    existing: PlexCollection | None,
+) -> int | None:
+    """How many items count against minimum_items: the builders' for regular collections; a new smart
+    filter's matches (one search, only at creation, as Kometa creates a smart collection only when its
+    filter finds at least minimum_items); None when there is nothing to check."""
+    if definition.blank_collection:
+        return None
+    if not definition.smart:
+        return len(result.keys)
+    if (
+        existing is None
+        and result.smart_query is not None
+        and result.label is None
+        and definition.minimum_items
+    ):
+        return len(context.gateway.search_keys(context.section, parse_qsl(result.smart_query)))
+    return None
 
 
 def _build(context: LibraryContext, definition: CollectionDefinition, run: RunSettings) -> BuildResult:

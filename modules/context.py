@@ -23,6 +23,7 @@ class LibraryContext:
     items: dict[int, PlexItem] = field(default_factory=dict)
     order: list[int] = field(default_factory=list)
     collections: dict[str, PlexCollection] = field(default_factory=dict)
+    made: set[str] = field(default_factory=set)  # titles the run's definitions have built so far
     _hubs: dict[str, dict[str, str]] | None = None
     _members: dict[str, list[int]] | None = None
     _tag_ids: dict[str, dict[str, str]] = field(default_factory=dict)

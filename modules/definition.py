@@ -87,6 +87,7 @@ SETTING_KEYS = {
     "show_filtered",
     "show_missing",
     "save_report",
+    "ignore_blank_results",
 }
 
 
@@ -103,6 +104,7 @@ class CollectionDefinition:
     delete_below_minimum: bool = False
     delete_not_scheduled: bool = False
     build_collection: bool = True
+    blank_collection: bool = False
     schedule: Schedule | None = None
     limit: int | None = None
     ignore_ids: list[int] = field(default_factory=list)
@@ -198,7 +200,9 @@ def parse_definition(name: str, data: Any, where: Location, settings: Settings) 
         definition.details["collection_order"] = _check_detail(
             "collection_order", settings.default_collection_order, where
         )
-    if not definition.builders:
+    if definition.blank_collection:
+        definition.builders = []  # Kometa's blank collection: no items, whatever else the definition says
+    elif not definition.builders:
         raise DefinitionError(
             f"collection {definition.name!r} has no builder (one of {', '.join(SUPPORTED_BUILDERS)})", where
         )
@@ -230,7 +234,7 @@ def _apply_key(definition: CollectionDefinition, key: str, value: Any, where: Lo
         definition.minimum_items = _int(key, value, where)
     elif key == "limit":
         definition.limit = _int(key, value, where, minimum=1)
-    elif key in ("delete_below_minimum", "delete_not_scheduled", "build_collection"):
+    elif key in ("delete_below_minimum", "delete_not_scheduled", "build_collection", "blank_collection"):
         setattr(definition, key, _bool(key, value, where))
     elif key == "ignore_ids":
         definition.ignore_ids = [_int(key, v, where, minimum=1) for v in _id_list(value)]

@@ -29,6 +29,7 @@ Keys (what each collection stands for) and their names, as Kometa makes them:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -186,8 +187,8 @@ def _check(name: str, spec: Any, where: Location, libtype: str) -> str:
         raise DefinitionError(
             f"dynamic type {kind} is not supported by this engine (it needs {EXTERNAL_TYPES[kind]})", where
         )
-    if kind not in CHOICE_TYPES and kind not in PEOPLE_TYPES and kind != "custom":
-        known = ", ".join(sorted([*CHOICE_TYPES, *PEOPLE_TYPES, "custom"]))
+    if kind not in CHOICE_TYPES and kind not in PEOPLE_TYPES and kind not in ("custom", "number"):
+        known = ", ".join(sorted([*CHOICE_TYPES, *PEOPLE_TYPES, "custom", "number"]))
         raise DefinitionError(f"dynamic collection {name!r}: unknown type {kind!r} (known: {known})", where)
     if (kind in SHOW_ONLY and libtype != "show") or (kind in MOVIE_ONLY and libtype != "movie"):
         raise DefinitionError(f"dynamic type {kind} does not apply to a {libtype} library", where)
@@ -206,12 +207,14 @@ def check_spec(name: str, spec: Any, where: Location, libtype: str) -> str:
 
 def keys_for(
     context: LibraryContext, name: str, spec: dict[str, Any], where: Location
-) -> tuple[str, list[DynamicKey]]:
+) -> tuple[str, list[DynamicKey], list[str]]:
+    """The dynamic type, its keys in order, and the "other" keys (found, not excluded, not included)."""
     kind = _check(name, spec, where, context.libtype)
     exclude = set(_as_list(spec.get("exclude")))
     include = [key for key in _as_list(spec.get("include")) if key not in exclude]
     addons = {str(k): _as_list(v) for k, v in (spec.get("addons") or {}).items()}
     skip = exclude | {v for key, values in addons.items() for v in values if v != key}
+    present: set[str] | None = None  # the keys Plex has, for the tag types
     if kind == "custom":
         data = spec.get("data")
         if not isinstance(data, dict) or not data:
@@ -219,19 +222,72 @@ def keys_for(
                 f"dynamic collection {name!r}: type custom needs data: {{key: name}}", where
             )
         pairs = [(str(k), str(v)) for k, v in data.items()]
+    elif kind == "number":
+        pairs = [(str(n), str(n)) for n in _numbers(name, spec.get("data"), where, context.now.year)]
     elif kind in PEOPLE_TYPES:
         options = _people_options(name, spec.get("data"), where)
         pairs = _people(context, PEOPLE_TYPES[kind], options, skip, include)
     else:
         pairs = _choice_keys(context, kind)
+        present = {key for key, _ in pairs}
+        if spec.get("custom_keys", True) not in (False, "false", "False"):
+            pairs += _custom_keys(addons, present, exclude)
     overrides = {str(k): str(v) for k, v in (spec.get("key_name_override") or {}).items()}
     keys: list[DynamicKey] = []
+    others: list[str] = []
     for key, display in pairs:
-        if key in skip or display in skip or (include and key not in include and display not in include):
+        if key in skip or display in skip:
             continue
-        values = [key, *[v for v in addons.get(key, []) if v != key]]
+        if include and key not in include and display not in include:
+            others.append(key)
+            continue
+        values = [v for v in [key, *addons.get(key, [])] if present is None or v in present]
+        if kind == "decade" and context.libtype == "show":
+            values = _decade_years(context, values)  # Kometa searches a show decade as its years
         keys.append(DynamicKey(key, overrides[key] if key in overrides else _trim(display, spec), values))
-    return kind, keys
+    return kind, keys, others
+
+
+def _custom_keys(addons: dict[str, list[str]], present: set[str], exclude: set[str]) -> list[tuple[str, str]]:
+    """Addon parents Plex does not have but some of whose children it has become keys (Kometa's custom_keys)."""
+    return [
+        (parent, parent)
+        for parent, children in addons.items()
+        if parent not in present and parent not in exclude and any(child in present for child in children)
+    ]
+
+
+def _numbers(name: str, data: Any, where: Location, this_year: int) -> list[int]:
+    """`data: {starting, ending, increment}` of type number; `current_year` (plus or minus N) is allowed."""
+    if not isinstance(data, dict) or "starting" not in data or "ending" not in data:
+        raise DefinitionError(
+            f"dynamic collection {name!r}: type number needs data: {{starting, ending}}", where
+        )
+    found = [
+        _year_number(name, key, data.get(key, default), where, this_year)
+        for key, default in (("starting", None), ("ending", None), ("increment", 1))
+    ]
+    start, end, step = found
+    if step < 1 or start > end:
+        raise DefinitionError(
+            f"dynamic collection {name!r}: data needs starting <= ending and an increment of at least 1",
+            where,
+        )
+    return list(range(start, end + 1, step))
+
+
+def _year_number(name: str, key: str, value: Any, where: Location, this_year: int) -> int:
+    text = str(value).replace(" ", "").lower()
+    match = re.fullmatch(r"current_year(?:([+-])(\d+))?|(-?\d+)", text)
+    if match is None or isinstance(value, bool):
+        raise DefinitionError(
+            f"dynamic collection {name!r}: data.{key} must be a whole number or current_year(-N), got {value!r}",
+            where,
+        )
+    if match.group(3) is not None:
+        return int(match.group(3))
+    offset = int(match.group(2) or 0)
+    return this_year - offset if match.group(1) == "-" else this_year + offset
 
 
 def _trim(text: str, spec: dict[str, Any]) -> str:
@@ -265,10 +321,12 @@ def expand(
     apply: Callable[[str, dict[str, Any]], dict[str, Any]],
 ) -> list[tuple[str, dict[str, Any]]]:
     """(collection name, templated definition) for each key; `apply` runs the template engine."""
-    kind, keys = keys_for(context, name, spec, where)
+    kind, keys, others = keys_for(context, name, spec, where)
     templates = spec.get("template")
-    if kind == "custom" and not templates:
-        raise DefinitionError(f"dynamic collection {name!r}: type custom needs a template", where)
+    if kind in ("custom", "number") and not templates:
+        raise DefinitionError(f"dynamic collection {name!r}: type {kind} needs a template", where)
+    if spec.get("other_name") and others:
+        keys.append(DynamicKey("other", str(spec["other_name"]), others))
     default_title = DEFAULT_TITLES.get(kind, "<<key_name>>")
     title_format = str(spec.get("title_format") or default_title)
     if "<<key_name>>" not in title_format and "<<title>>" not in title_format:
@@ -277,14 +335,19 @@ def expand(
     per_key = spec.get("template_variables") or {}
     out: list[tuple[str, dict[str, Any]]] = []
     for key in keys:
-        title = overrides.get(key.key) or _title(title_format, key, context.libtype)
-        value: str | list[str] = key.values if len(key.values) > 1 else key.key
+        other = key.key == "other" and key is keys[-1] and bool(spec.get("other_name")) and bool(others)
+        title = _title(key.key_name, key, context.libtype) if other else None
+        title = title or overrides.get(key.key) or _title(title_format, key, context.libtype)
+        single = key.values == [key.key] and not other
+        value: str | list[str] = key.key if single else key.values
         variables: dict[str, Any] = {kind: value, "key": key.key, "value": value, "key_name": key.key_name}
-        for var, mapping in per_key.items():
-            if isinstance(mapping, dict) and (key.key in mapping or "default" in mapping):
+        for var, raw in per_key.items():
+            mapping = {str(k): v for k, v in raw.items()} if isinstance(raw, dict) else None
+            if mapping is not None and (key.key in mapping or "default" in mapping):
                 variables[str(var)] = mapping[key.key] if key.key in mapping else mapping["default"]
-        if templates:
-            calls = templates if isinstance(templates, list) else [templates]
+        chosen = spec.get("other_template") if other and spec.get("other_template") else templates
+        if chosen:
+            calls = chosen if isinstance(chosen, list) else [chosen]
             definition: dict[str, Any] = {"template": [{"name": str(t), **variables} for t in calls]}
         else:
             definition = default_definition(context, kind, key)
@@ -305,13 +368,11 @@ def default_definition(context: LibraryContext, kind: str, key: DynamicKey) -> d
     attribute = CHOICE_TYPES[kind][1]
     attribute = f"episode_{attribute}" if _on_episodes(context.libtype, kind) else attribute
     attribute += ".is" if kind == "studio" else ""
-    values: list[str] = key.values
     if kind == "decade" and context.libtype == "show":
-        # Kometa finds a show decade's years among the shows and searches on those years
-        attribute, values = "year", _decade_years(context, key.values)
+        attribute = "year"  # the key's values are the decade's years (keys_for)
     if kind == "resolution":
-        return {"smart_filter": {"sort_by": "title.asc", "any": {attribute: values}}}
-    return {"smart_filter": {"limit": 50, "sort_by": "critic_rating.desc", "any": {attribute: values}}}
+        return {"smart_filter": {"sort_by": "title.asc", "any": {attribute: key.values}}}
+    return {"smart_filter": {"limit": 50, "sort_by": "critic_rating.desc", "any": {attribute: key.values}}}
 
 
 def _decade_years(context: LibraryContext, decades: list[str]) -> list[str]:

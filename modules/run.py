@@ -136,6 +136,10 @@ def run_file(
                     run_definition, context, title, definition, location, run, events, labels=(str(name),)
                 )
             )
+        if isinstance(spec, dict) and str(spec.get("sync", "")).lower() == "true":
+            made = {str(definition.get("name") or title) for title, definition in generated}
+            for stale in sorted(_labelled(context, str(name)) - made):
+                jobs.append(partial(_sync_delete, context, stale, str(name), location))
     reports = []
     for index, job in enumerate(jobs, 1):
         events.emit("collection_start", library=library.name, file=source, index=index, total=len(jobs))

@@ -35,11 +35,11 @@ MOVIES_FILE = """\
 templates:
   Genre Pick:
     default: {flavour: plain}
-    plex_search: {all: {genre: <<genre>>}}
+    plex_search: {any: {genre: <<genre>>}}
     summary: <<key_name>> picks, <<flavour>>.
   Mood:
     default: {flavour: plain}
-    plex_search: {all: {genre: <<value>>}}
+    plex_search: {any: {genre: <<value>>}}
     summary: <<key_name>> movies, <<flavour>>.
 dynamic_collections:
   Genres:

@@ -312,7 +312,9 @@ def test_details_from_the_config_reach_plex(runs: Runs) -> None:
     assert (hub.promotedToRecommended, hub.promotedToOwnHome, hub.promotedToSharedHome) == (True, True, False)
     assert ws.collection("Action Movies").collectionMode == 2, "genre: collection_mode show_items"
     assert ws.collection("Best of 2020s").visibility().promotedToRecommended is True
-    assert ws.collection("Action Shows", "TV Shows").titleSort == "#060_Action Shows", "TV genre: sort_prefix #"
+    assert ws.collection("Action Shows", "TV Shows").titleSort == "#060_Action Shows", (
+        "TV genre: sort_prefix #"
+    )
     family = {i.rating_key for i in MOVIES if "Family Movie Night" in i.tags.get("label", [])}
     assert family == set(), "the dataset itself has no such label; the engine adds it"
     labelled = {

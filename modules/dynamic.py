@@ -4,15 +4,20 @@ Keys (what each collection stands for) and their names, as Kometa makes them:
 
 - Plex values: the filter choices of the library (genre, year, decade, content_rating, resolution, studio,
   network, country, audio_language, subtitle_language, edition); in a show library resolution and the
-  languages are those of the episodes. `custom` takes `data: {key: name}`.
+  languages are those of the episodes (a show decade's value is the years of that decade the shows have).
+  `custom` takes `data: {key: name}`; `number` takes `data: {starting, ending, increment}` (`current_year`,
+  `current_year-N` allowed).
 - People (actor, director, writer, producer), `data: {depth, minimum, limit}` (also Kometa's `actor_depth`,
   `actor_minimum`, `number_of_actors`): each item's first `depth` credits (default 3) of its full credit list
   are counted, items in library order; people counted at least `minimum` times (default 3, or 1 when only
   `limit` is given) qualify, most counted first, ties in order of first appearance, at most `limit` of them
   (default: no limit). Excluded people do not take a place. With `include`, exactly the included people found
   among those credits get collections, whatever their counts.
-- `exclude` drops keys (by key or name); `include` keeps only the keys (or names) it lists; `addons: {key:
-  [other keys]}` merges the other keys into key's collection, and they get none of their own.
+- `exclude` drops keys (by key or name); `include` keeps only the keys (or names) it lists, the others
+  (not excluded) going to one `other_name` collection when that is set (`other_template` or `template`,
+  key `other`); `addons: {key: [other keys]}` merges the other keys present in Plex into key's collection,
+  and they get none of their own; an addon key Plex lacks becomes a key when some of its addons exist
+  (`custom_keys`, default true).
 - The key name is `key_name_override[key]`, else the name with `remove_prefix`/`remove_suffix` cut. The
   collection name is `title_override[key]`, else `title_format` (default `<<key_name>>`) with `<<key_name>>`,
   `<<title>>`, `<<key>>`, `<<library_type>>` (movie/show) and `<<library_typeU>>` filled in.
@@ -55,8 +60,6 @@ CHOICE_TYPES: dict[str, tuple[str, str]] = {
 PEOPLE_TYPES = {"actor": "actor", "director": "director", "writer": "writer", "producer": "producer"}
 # Types whose values live on episodes in a show library: keys from episode choices, searched with `episode_`.
 EPISODE_TYPES = {"resolution", "audio_language", "subtitle_language"}
-# Types whose search attribute is a string (contains by default): their generated searches match exactly.
-EXACT_TYPES = {"studio", "edition"}
 PEOPLE_OPTIONS = ("depth", "minimum", "limit")
 PEOPLE_ALIASES = {"actor_depth": "depth", "actor_minimum": "minimum", "number_of_actors": "limit"}
 MAPPING_ATTRIBUTES = ("key_name_override", "title_override", "addons", "template_variables")

@@ -270,3 +270,39 @@ def test_year_deletes_the_collection_of_a_year_that_left_its_window(
     gone = {c.name for lib in report.libraries for c in lib.collections if c.status == "deleted"}
     assert gone == {f"Best of {y}" for y in (NOW.year - 10, NOW.year - 9)} & made
     assert not gone & engine.titles()
+
+
+US_MOVIE = ["G", "PG", "PG-13", "R", "NC-17"]
+US_SHOW = ["TV-G", "TV-Y", "TV-PG", "TV-14", "TV-MA"]
+
+
+def test_content_rating_us_makes_kometas_collections(
+    engine: Engine, movies: list[Item], shows: list[Item]
+) -> None:
+    """§4.14: `content_rating_us` makes "<rating> Movies" / "<rating> Shows" for the US ratings, sort title
+    "!110_<title>", labels Kometa and the mapping name, and "Not Rated Movies" ("!110_~Not Rated Movies")
+    for every other rating; items without a rating are in none; the separator is "Ratings Collections"."""
+    libraries = "Movies:\n  collection_files:\n    - default: content_rating_us\n"
+    libraries += "TV Shows:\n  collection_files:\n    - default: content_rating_us\n"
+    engine.write_config(libraries=libraries)
+    report = engine.run()
+    assert not [c.errors for lib in report.libraries for c in lib.collections if c.errors]
+    for section, items, include, kind, label in (
+        ("Movies", movies, US_MOVIE, "Movie", "US Movie Content Ratings"),
+        ("TV Shows", shows, US_SHOW, "Show", "US Show Content Rating"),
+    ):
+        # the dataset's ratings are US ones or none of the addon values, so each is its own key or "other"
+        found = {i.content_rating for i in items if i.content_rating}
+        expected: Expectations = dict([separator("110", "Ratings")])
+        for rating in found:
+            rated = [i for i in items if i.content_rating == rating]
+            if rating in include:
+                title = f"{rating} {kind}s"
+                expected[title] = smart("110", title, label, rated)
+            else:
+                title = f"Not Rated {kind}s"
+                other = expected.get(title)
+                members = (other.members if other else []) + keys(rated)
+                expected[title] = Expected(f"!110_~{title}", True, frozenset({"Kometa", label}), members)
+        check_library(engine, expected, section)
+    assert engine.has_collection("Not Rated Movies")  # the demo's NR movies

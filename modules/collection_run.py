@@ -16,6 +16,7 @@ from modules.definition import CollectionDefinition, parse_definition
 from modules.errors import KometaError, Location
 from modules.events import Events
 from modules.item_details import apply_items, plan_items, track_items
+from modules.managed import is_managed
 from modules.plex import LIBTYPES, PlexCollection, PlexGateway, Section
 from modules.report import CollectionReport, ItemRef
 from modules.schedule import check
@@ -151,7 +152,11 @@ def _run(
             report.status = "not_scheduled"
             report.changes.append(decision.reason)
             if definition.delete_not_scheduled and decision.kind != "non_existing":
-                _delete(context, definition, report, "deleted: not scheduled")
+                if existing is not None and not planned(existing) and not is_managed(existing.labels):
+                    # Kometa deletes only the collections it owns: those with its label
+                    report.changes.append("not deleted: not scheduled, but not labelled Kometa (not managed)")
+                else:
+                    _delete(context, definition, report, "deleted: not scheduled")
             return
     if definition.blank_collection:
         # Kometa's separators: created empty, never below the minimum, members left as they are

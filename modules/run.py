@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from modules import artwork, dynamic, webhooks
-from modules.collection_run import GuidIndex, RunSettings, run_definition
+from modules.collection_run import GuidIndex, RunSettings, delete_collection, run_definition
 from modules.config import Config, FileRef, LibraryConfig
 from modules.context import LibraryContext
 from modules.errors import KometaError, Location, PlexError, UnsupportedError
 from modules.events import Events
 from modules.files import CollectionFile, load_collection_files, merged_templates
 from modules.kometa_defaults import DEFAULTS_DIR
+from modules.managed import has_label
 from modules.plex import PlexGateway, Section
 from modules.report import LibraryReport, RunReport
 from modules.schedule import check
@@ -88,6 +89,15 @@ class Planned:
     dynamic: str | None = None
     """The dynamic_collections entry this collection comes from."""
     no_keys: bool = False
+    duplicate: bool = False
+    """A dynamic key whose title an earlier definition already builds: Kometa skips it."""
+    stale: bool = False
+    """A collection labelled with a ``sync: true`` dynamic entry's name that it no longer makes."""
+
+    @property
+    def builds(self) -> bool:
+        """Whether this plan builds a collection (not an error, empty entry, skipped title or deletion)."""
+        return self.error is None and not (self.no_keys or self.duplicate or self.stale)
 
 
 def plan_file(
@@ -130,6 +140,7 @@ def plan_file(
             plans.append(Planned(str(name), location, error=exc))
             continue
         plans.append(Planned(str(name), location, definition))
+    taken = set(context.made) | {str(n) for n in collection_file.collections}
     for name, spec in collection_file.dynamic_collections.items():
         location = where(collection_file.dynamic_collections, collection_file.source, name)
         try:
@@ -141,7 +152,34 @@ def plan_file(
             continue
         if not generated:
             plans.append(Planned(str(name), location, dynamic=str(name), no_keys=True))
-        plans += [Planned(title, location, definition, dynamic=str(name)) for title, definition in generated]
+        plans += _dynamic_plans(context, str(name), spec, generated, location, taken)
+    return plans
+
+
+def _dynamic_plans(
+    context: LibraryContext,
+    name: str,
+    spec: Any,
+    generated: list[tuple[str, dict[str, Any]]],
+    location: Location,
+    taken: set[str],
+) -> list[Planned]:
+    """One dynamic entry's keys as plans: a title already taken is skipped like Kometa does, and with
+    ``sync: true`` the collections labelled with the entry's name that it no longer makes are deleted."""
+    plans: list[Planned] = []
+    for title, definition in generated:
+        plex_title = str(definition.get("name") or title)
+        if plex_title in taken:
+            plans.append(Planned(plex_title, location, dynamic=name, duplicate=True))
+            continue
+        taken.add(plex_title)
+        plans.append(Planned(title, location, definition, dynamic=name))
+    if isinstance(spec, dict) and str(spec.get("sync", "")).lower() == "true":
+        made = {str(definition.get("name") or title) for title, definition in generated}
+        plans += [
+            Planned(stale, location, dynamic=name, stale=True)
+            for stale in sorted(_labelled(context, name) - made)
+        ]
     return plans
 
 
@@ -165,14 +203,7 @@ def run_file(
     )
     jobs: list[Callable[[], Any]] = []
     for plan in plans:
-        if plan.error is not None:
-            jobs.append(partial(_error_report, plan.name, plan.error, plan.location, events))
-        elif plan.no_keys:
-            jobs.append(partial(_no_keys, plan.name, plan.location, events))
-        else:
-            jobs.append(
-                partial(run_definition, context, plan.name, plan.definition, plan.location, run, events)
-            )
+        jobs.append(_job(plan, context, run, events))
     reports = []
     for index, job in enumerate(jobs, 1):
         events.emit("collection_start", library=library.name, file=source, index=index, total=len(jobs))
@@ -249,6 +280,51 @@ def _merged(mapping: dict[str, Any], added: Any, removed: Any, lists: bool) -> d
         for name in _names(removed):
             mapping.pop(name, None)
     return mapping
+
+
+def _job(plan: Planned, context: LibraryContext, run: RunSettings, events: Events) -> Callable[[], Any]:
+    """What the run does for one plan of a file."""
+    if plan.error is not None:
+        return partial(_error_report, plan.name, plan.error, plan.location, events)
+    if plan.no_keys:
+        return partial(_no_keys, plan.name, plan.location, events)
+    if plan.duplicate:
+        return partial(_duplicate, plan.name, str(plan.dynamic), plan.location, events)
+    if plan.stale:
+        return partial(_sync_delete, context, plan.name, str(plan.dynamic), plan.location)
+    labels = (plan.dynamic,) if plan.dynamic else ()
+    return partial(
+        run_definition, context, plan.name, plan.definition, plan.location, run, events, labels=labels
+    )
+
+
+def _labelled(context: LibraryContext, label: str) -> set[str]:
+    """Titles of the library's collections carrying `label` (a dynamic definition's mapping name)."""
+    return {title for title, collection in context.collections.items() if has_label(collection.labels, label)}
+
+
+def _sync_delete(context: LibraryContext, title: str, name: str, location: Location) -> Any:
+    """`sync: true`: a collection labelled with the mapping name that this run no longer makes is deleted."""
+    from modules.report import CollectionReport
+
+    report = CollectionReport(name=title, file=location.file, line=location.line)
+    delete_collection(
+        context, title, report, f"deleted: dynamic collection {name!r} no longer makes it (sync)"
+    )
+    return report
+
+
+def _duplicate(title: str, name: str, location: Location, events: Events) -> Any:
+    """Kometa skips a dynamic collection whose title an earlier definition of the run already built."""
+    from modules.report import CollectionReport
+
+    report = CollectionReport(name=title, file=location.file, line=location.line, status="skipped")
+    message = (
+        f"{location}: dynamic collection {name!r}: {title!r} is already built by another definition; skipped"
+    )
+    report.warnings.append(message)
+    events.warning(message, collection=title)
+    return report
 
 
 def _no_keys(name: str, location: Location, events: Events) -> Any:

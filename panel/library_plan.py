@@ -65,7 +65,7 @@ def built_titles(
             for collection_file in loaded:
                 shown = _shown(collection_file.path, root)
                 for plan in plan_file(context, library, variables, collection_file, root, None, _ignore):
-                    if plan.error is None and not plan.no_keys:
+                    if plan.builds:
                         title = collection_title(plan.name, plan.definition)
                         built.setdefault((shown, plan.dynamic or plan.name), []).append(title)
         return built

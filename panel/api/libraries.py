@@ -28,6 +28,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from modules.config_blocks import YAML_SUFFIXES
+from modules.managed import is_managed
 from modules.plex import LIBTYPES, PlexGateway, Section
 from panel.api.common import get_repo, get_settings
 from panel.api.envelope import ApiError, ok, timestamp
@@ -125,7 +126,8 @@ def _sections(gateway: PlexGateway) -> list[dict[str, Any]]:
 
 
 def _collections(section: dict[str, Any]) -> Callable[[PlexGateway], list[dict[str, Any]]]:
-    """A read of one section's collections: title, smart, child count, rating key."""
+    """A read of one section's collections: title, smart, child count, rating key, labels, and whether
+    the ``Kometa`` label marks it as built by Kometa or this engine."""
     target = Section(section["id"], section["title"], section["type"], section["agent"])
 
     def read(gateway: PlexGateway) -> list[dict[str, Any]]:
@@ -137,6 +139,8 @@ def _collections(section: dict[str, Any]) -> Callable[[PlexGateway], list[dict[s
                 "child_count": int(c.attrs["childCount"])
                 if c.attrs.get("childCount", "").isdigit()
                 else None,
+                "labels": c.labels,
+                "kometa_label": is_managed(c.labels),
             }
             for c in gateway.collections(target).values()
         ]
@@ -258,7 +262,8 @@ def get_library(ident: str) -> tuple[Response, int]:
         for use in chosen:
             static |= mark_built(found, use.name, _built(sha, use.name, item, refresh), titles)
     for collection in collections or []:
-        collection["managed"] = collection["title"] in static
+        collection["in_config"] = collection["title"] in static
+        collection["managed"] = collection["in_config"] or collection["kometa_label"]
     data = {
         "commit": sha,
         "plex": _plex_block(plex),

@@ -127,6 +127,9 @@ def test_a_library_shows_its_plex_collections_and_what_the_config_manages(client
             "title": c.title,
             "smart": c.smart,
             "child_count": len(c.members),
+            "labels": c.tags.get("label", []),
+            "kometa_label": "kometa" in {label.casefold() for label in c.tags.get("label", [])},
+            "in_config": False,
             "managed": False,
         }
         for c in in_plex

@@ -53,6 +53,8 @@ def test_every_collection_the_run_made_is_managed_and_nothing_else(
     assert len(made) > 10
     managed = {c["title"] for c in answer["plex_collections"] if c["managed"]}
     assert managed == made, (sorted(made - managed), sorted(managed - made))
+    assert {c["title"] for c in answer["plex_collections"] if c["in_config"]} == made
+    assert {c["title"] for c in answer["plex_collections"] if c["kometa_label"]} == made, "Kometa's label"
 
     built: set[str] = set()
     for dynamic in answer["dynamic_collections"]:

@@ -1,6 +1,6 @@
 import { baseApi } from '../../shared/api/baseApi';
 import type { RequestBody, Session, User } from '../../shared/api/models';
-import { sessionStarted, signedOut } from './authSlice';
+import { rememberCookieSession, sessionStarted, signedOut } from './authSlice';
 
 export const authApi = baseApi.injectEndpoints({
   endpoints: (build) => ({
@@ -8,6 +8,7 @@ export const authApi = baseApi.injectEndpoints({
       query: (body) => ({ url: '/api/auth/login', method: 'POST', body }),
       async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
         const { data } = await queryFulfilled;
+        rememberCookieSession(!data.refresh_token);
         dispatch(sessionStarted({ session: data, now: Date.now() }));
       },
     }),
@@ -21,6 +22,7 @@ export const authApi = baseApi.injectEndpoints({
         try {
           await queryFulfilled;
         } finally {
+          rememberCookieSession(false);
           dispatch(signedOut());
           dispatch(baseApi.util.resetApiState());
         }

@@ -54,3 +54,26 @@ export function refreshDelay(expiresAt: number | null, now: number): number | nu
   if (expiresAt === null) return null;
   return Math.max(expiresAt - now - 60_000, 5_000);
 }
+
+/**
+ * Set while the server keeps the refresh token in its HttpOnly cookie (the login answer carried none in
+ * JSON): only then is a silent refresh at start-up worth a request. Holds no secret.
+ */
+export const COOKIE_SESSION_KEY = 'kometa-panel.cookie-session';
+
+export function rememberCookieSession(active: boolean, storage: Storage = localStorage): void {
+  try {
+    if (active) storage.setItem(COOKIE_SESSION_KEY, '1');
+    else storage.removeItem(COOKIE_SESSION_KEY);
+  } catch {
+    /* storage disabled: the user signs in after a reload */
+  }
+}
+
+export function hasCookieSession(storage: Storage = localStorage): boolean {
+  try {
+    return storage.getItem(COOKIE_SESSION_KEY) === '1';
+  } catch {
+    return false;
+  }
+}

@@ -2,11 +2,11 @@ import { useEffect } from 'react';
 import { useStore } from 'react-redux';
 import { useAppDispatch, useAppSelector } from '../../app/store';
 import { refreshSession } from '../../shared/api/baseApi';
-import { refreshDelay } from './authSlice';
+import { hasCookieSession, refreshDelay, signedOut } from './authSlice';
 
 /**
- * Keeps the session alive: one silent refresh when the app starts (the refresh cookie, if any, signs the
- * user back in after a reload), then another a minute before each access token expires.
+ * Keeps the session alive: one silent refresh when the app starts (when the server keeps the refresh token
+ * in a cookie, that signs the user back in after a reload), then another a minute before each access token expires.
  */
 export function useSession() {
   const dispatch = useAppDispatch();
@@ -14,7 +14,9 @@ export function useSession() {
   const { status, expiresAt } = useAppSelector((state) => state.auth);
 
   useEffect(() => {
-    if (status === 'unknown') void refreshSession(dispatch, store.getState);
+    if (status !== 'unknown') return;
+    if (hasCookieSession()) void refreshSession(dispatch, store.getState);
+    else dispatch(signedOut());
   }, [status, dispatch, store]);
 
   useEffect(() => {

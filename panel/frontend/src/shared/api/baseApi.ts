@@ -1,5 +1,10 @@
 import { createApi, type BaseQueryFn } from '@reduxjs/toolkit/query/react';
-import { sessionStarted, signedOut, type AuthState } from '../../features/auth/authSlice';
+import {
+  rememberCookieSession,
+  sessionStarted,
+  signedOut,
+  type AuthState,
+} from '../../features/auth/authSlice';
 import type { ApiFailure } from './errors';
 import type { Session } from './models';
 
@@ -81,6 +86,7 @@ export function refreshSession(
       dispatch(sessionStarted({ session: result.data, now: Date.now() }));
       return true;
     }
+    rememberCookieSession(false);
     dispatch(signedOut());
     return false;
   })().finally(() => {

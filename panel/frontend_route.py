@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, redirect, send_from_directory
+from flask import Blueprint, redirect, send_from_directory
+from werkzeug.wrappers import Response
 from werkzeug.exceptions import NotFound
 
 from panel.api.envelope import ApiError

@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'src/api/schema.ts', 'scripts/*.py'] },
+  { ignores: ['node_modules', 'src/api/schema.ts', 'src/api/paths.ts', 'scripts/*.py'] },
   {
     files: ['**/*.{ts,tsx,js,mjs}'],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],

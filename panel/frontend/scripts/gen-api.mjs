@@ -22,9 +22,16 @@ const header =
 const ast = await openapiTS(JSON.parse(specText));
 const typesText = header + astToString(ast);
 
+const spec = JSON.parse(specText);
+const pathsText =
+  header +
+  '\n/** Every path the API documents, so the app can use an endpoint only where the server has it. */\n' +
+  `export const API_PATHS: readonly string[] = ${JSON.stringify(Object.keys(spec.paths).sort(), null, 2)};\n`;
+
 const outputs = [
   [resolve(apiDir, 'openapi.json'), specText],
   [resolve(apiDir, 'schema.ts'), typesText],
+  [resolve(apiDir, 'paths.ts'), pathsText],
 ];
 let stale = 0;
 for (const [path, text] of outputs) {

@@ -22,7 +22,9 @@ def an_asset() -> str:
     return found[1]
 
 
-@pytest.mark.parametrize("path", ["/", "/files/collections/movies.yml?line=4", "/history/abc123", "/settings/tokens"])
+@pytest.mark.parametrize(
+    "path", ["/", "/files/collections/movies.yml?line=4", "/history/abc123", "/settings/tokens"]
+)
 def test_every_browser_path_gets_index_html_uncached(anon: FlaskClient, path: str) -> None:
     resp = anon.get(path)
     assert resp.status_code == 200 and resp.mimetype == "text/html"

@@ -117,6 +117,9 @@ export function DiffView({ path, original, modified, onModifiedChange, height }:
       originalModelPath={`inmemory://original/${path}`}
       modifiedModelPath={`inmemory://modified/${path}`}
       theme={dark ? 'vs-dark' : 'vs'}
+      // The models outlive the widget: disposing them first makes Monaco throw on unmount.
+      keepCurrentOriginalModel
+      keepCurrentModifiedModel
       onMount={(editor) => {
         const model = editor.getModifiedEditor();
         model.onDidChangeModelContent(() => changeRef.current?.(model.getValue()));
@@ -125,6 +128,7 @@ export function DiffView({ path, original, modified, onModifiedChange, height }:
         readOnly: !onModifiedChange,
         originalEditable: false,
         renderSideBySide: true,
+        hideUnchangedRegions: { enabled: true, contextLineCount: 3 },
         minimap: { enabled: false },
         scrollBeyondLastLine: false,
         automaticLayout: true,

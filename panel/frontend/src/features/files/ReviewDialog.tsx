@@ -10,6 +10,7 @@ import {
   Typography,
 } from '@mui/material';
 import { useState } from 'react';
+import { API_PATHS } from '../../api/paths';
 import { conflictOf, describeFailure, problemsOf, toFailure } from '../../shared/api/errors';
 import type { Commit, ConflictDetails, Problem } from '../../shared/api/models';
 import { shortSha } from '../../shared/time';
@@ -29,21 +30,23 @@ interface Props {
   onOpenProblem: (problem: Problem) => void;
 }
 
+const CAN_VALIDATE = API_PATHS.includes('/api/validate');
+
 /** What validating the change before committing says; a server without /api/validate checks on commit. */
 function ValidationResult({ path, base, draft }: { path: string; base: string; draft: string }) {
-  const { data, error, isFetching } = useValidateChangesQuery({ base, changes: [{ path, content: draft }] });
-  if (isFetching) return <Typography variant="body2">Validating…</Typography>;
-  if (error) {
-    const failure = toFailure(error);
-    if (failure.status === 404 || failure.status === 405) {
-      return (
-        <Alert severity="info">
-          The server validates the whole tree when you commit; problems will show here.
-        </Alert>
-      );
-    }
-    return <Alert severity="warning">Could not validate: {describeFailure(failure)}</Alert>;
+  const { data, error, isFetching } = useValidateChangesQuery(
+    { base, changes: [{ path, content: draft }] },
+    { skip: !CAN_VALIDATE },
+  );
+  if (!CAN_VALIDATE) {
+    return (
+      <Alert severity="info">
+        The server validates the whole tree when you commit; problems will show here.
+      </Alert>
+    );
   }
+  if (isFetching) return <Typography variant="body2">Validating…</Typography>;
+  if (error) return <Alert severity="warning">Could not validate: {describeFailure(toFailure(error))}</Alert>;
   const problems = data?.problems ?? [];
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length === 0) {

@@ -199,3 +199,41 @@ def test_dark_theme_follows_the_system(browser: Browser, stack: Stack) -> None:
     screenshot(page, "files-dark")
     context.close()
     guard.check()
+
+
+def test_a_conflict_opens_the_merge_view_and_both_edits_land(
+    page: Page, browser: Browser, stack: Stack, guard: Guard
+) -> None:
+    guard.allow_status(409)
+    other_context = browser.new_context(viewport={"width": 1400, "height": 900})
+    guard_context(other_context, guard)
+    other = other_context.new_page()
+    watch_page(other, guard)
+    for each in (page, other):
+        sign_in(each, stack)
+        open_file(each, "collections/tv.yml")
+    type_at_end(page, "# first writer")
+    type_at_end(other, "# second writer")
+
+    page.keyboard.press("Control+s")
+    page.get_by_role("dialog").get_by_role("button", name="Commit").click()
+    expect(page.get_by_text(re.compile(r"Committed [0-9a-f]{7}"))).to_be_visible()
+
+    other.keyboard.press("Control+s")
+    dialog = other.get_by_role("dialog")
+    dialog.get_by_role("button", name="Commit").click()
+    expect(dialog.get_by_text("Merge collections/tv.yml")).to_be_visible()
+    expect(dialog.locator(".monaco-diff-editor").get_by_text("# first writer")).to_be_visible()
+    result = dialog.locator(".monaco-diff-editor .modified-in-monaco-diff-editor .view-lines")
+    result.click()
+    other.keyboard.press("Control+End")
+    other.keyboard.press("Enter")
+    other.keyboard.press("Home")
+    other.keyboard.type("# first writer")
+    screenshot(other, "merge-view")
+    dialog.get_by_role("button", name="Commit the result").click()
+    expect(other.get_by_text(re.compile(r"Committed [0-9a-f]{7}"))).to_be_visible()
+    other_context.close()
+
+    content = stack.api("GET", "/api/files/collections/tv.yml").json()["data"]["content"]
+    assert "# first writer" in content and "# second writer" in content

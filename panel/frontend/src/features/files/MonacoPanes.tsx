@@ -2,7 +2,7 @@
 // without Monaco (and is tested in jsdom with these two replaced).
 import { DiffEditor, Editor, type OnMount } from '@monaco-editor/react';
 import { useTheme } from '@mui/material/styles';
-import { useEffect, useRef } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import type { Problem } from '../../shared/api/models';
 import { configureYaml, monaco } from './monaco/setup';
 import { languageFor, modelUri } from './schemaFor';
@@ -105,6 +105,19 @@ export interface DiffProps {
 export function DiffView({ path, original, modified, onModifiedChange, height }: DiffProps) {
   const dark = useTheme().palette.mode === 'dark';
   const changeRef = useRef(onModifiedChange);
+  // Own model URIs per diff, disposed after the widget is gone (disposing them first makes Monaco throw).
+  const id = useId();
+  const originalPath = `inmemory://original/${id}/${path}`;
+  const modifiedPath = `inmemory://modified/${id}/${path}`;
+  useEffect(
+    () => () => {
+      window.setTimeout(() => {
+        for (const uri of [originalPath, modifiedPath])
+          monaco.editor.getModel(monaco.Uri.parse(uri))?.dispose();
+      });
+    },
+    [originalPath, modifiedPath],
+  );
   useEffect(() => {
     changeRef.current = onModifiedChange;
   }, [onModifiedChange]);
@@ -114,10 +127,9 @@ export function DiffView({ path, original, modified, onModifiedChange, height }:
       language={languageFor(path)}
       original={original}
       modified={modified}
-      originalModelPath={`inmemory://original/${path}`}
-      modifiedModelPath={`inmemory://modified/${path}`}
+      originalModelPath={originalPath}
+      modifiedModelPath={modifiedPath}
       theme={dark ? 'vs-dark' : 'vs'}
-      // The models outlive the widget: disposing them first makes Monaco throw on unmount.
       keepCurrentOriginalModel
       keepCurrentModifiedModel
       onMount={(editor) => {

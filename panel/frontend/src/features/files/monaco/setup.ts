@@ -21,6 +21,14 @@ window.MonacoEnvironment = {
 };
 
 loader.config({ monaco });
+
+// Closing a diff while Monaco still computes it rejects that work with a CancellationError ("Canceled");
+// that is the intended outcome, not a failure to report.
+window.addEventListener('unhandledrejection', (event) => {
+  const reason: unknown = event.reason;
+  if (reason instanceof Error && reason.name === 'Canceled' && reason.message === 'Canceled')
+    event.preventDefault();
+});
 window.__monaco = monaco;
 
 async function fetchSchema(name: string): Promise<object | null> {

@@ -9,16 +9,19 @@ import { buildTheme } from '../app/theme';
 import { sessionStarted } from '../features/auth/authSlice';
 import type { Role } from '../shared/api/models';
 
-/** Render `ui` with a fresh store, the light theme and a router at `path` (matched against `route`). */
+/** Render `ui` with a fresh store (signed in `as` a role, if given), the light theme and a router at
+ * `path` (matched against `route`; other paths render a marker). */
 export function renderApp(
   ui: ReactElement,
   {
     path = '/',
     route = '*',
     preloaded,
-  }: { path?: string; route?: string; preloaded?: Partial<RootState> } = {},
+    as,
+  }: { path?: string; route?: string; preloaded?: Partial<RootState>; as?: Role } = {},
 ) {
   const store = makeStore(preloaded);
+  if (as) signIn(store, as);
   const result = render(
     <Provider store={store}>
       <ThemeProvider theme={buildTheme('light')}>

@@ -7,9 +7,13 @@ export const authApi = baseApi.injectEndpoints({
     login: build.mutation<Session, RequestBody<'/api/auth/login', 'post'>>({
       query: (body) => ({ url: '/api/auth/login', method: 'POST', body }),
       async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
-        const { data } = await queryFulfilled;
-        rememberCookieSession(!data.refresh_token);
-        dispatch(sessionStarted({ session: data, now: Date.now() }));
+        try {
+          const { data } = await queryFulfilled;
+          rememberCookieSession(!data.refresh_token);
+          dispatch(sessionStarted({ session: data, now: Date.now() }));
+        } catch {
+          /* the page shows the mutation's error */
+        }
       },
     }),
     logout: build.mutation<unknown, { refreshToken: string | null }>({
@@ -21,6 +25,8 @@ export const authApi = baseApi.injectEndpoints({
       async onQueryStarted(_arg, { dispatch, queryFulfilled }) {
         try {
           await queryFulfilled;
+        } catch {
+          /* signed out here either way */
         } finally {
           rememberCookieSession(false);
           dispatch(signedOut());

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, redirect, send_from_directory
-from werkzeug.wrappers import Response
+from flask import Blueprint, redirect, request, send_from_directory
 from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
 
 from panel.api.envelope import ApiError
 
@@ -53,11 +53,16 @@ def home() -> Response:
     return _index()
 
 
-@bp.get("/<path:path>")
+@bp.route("/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def ui_path(path: str) -> Response:
-    """A file of the build, or ``index.html`` for a deep link such as ``/files/config.yml``."""
+    """A file of the build, or ``index.html`` for a deep link such as ``/files/config.yml``.
+
+    Every method is routed here so a path no API route matches stays a 404 (not a 405) for writes too.
+    """
     if path.split("/", 1)[0] in RESERVED:
         raise ApiError(404, "not_found", f"no route {'/' + path!r}")
+    if request.method not in ("GET", "HEAD"):
+        raise ApiError(405, "method_not_allowed", "the web UI's pages only answer GET")
     if not (STATIC_DIR / INDEX).is_file():
         raise ApiError(404, "not_found", "the web UI is not built (run `npm run build` in panel/frontend)")
     try:

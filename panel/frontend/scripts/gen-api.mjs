@@ -12,7 +12,14 @@ const apiDir = resolve(here, '../src/api');
 const check = process.argv.includes('--check');
 
 const venvPython = resolve(root, '.venv/bin/python');
-const python = process.env.PYTHON ?? (existsSync(venvPython) ? venvPython : 'python3');
+const fromEnv = process.env.PYTHON;
+const python = fromEnv
+  ? fromEnv.includes('/')
+    ? resolve(fromEnv)
+    : fromEnv
+  : existsSync(venvPython)
+    ? venvPython
+    : 'python3';
 const specText = execFileSync(python, [resolve(here, 'dump_openapi.py')], {
   cwd: root,
   encoding: 'utf8',

@@ -72,3 +72,10 @@ def test_the_build_loads_nothing_from_other_hosts() -> None:
             text = path.read_text(encoding="utf-8")
             assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), path
             assert not re.search(r"""url\(\s*["']?(https?:)?//""", text), path
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_an_unknown_api_path_is_a_404_for_every_method(client: FlaskClient, method: str) -> None:
+    """The app's catch-all must not turn a write to a path no API route matches into a 405."""
+    resp = client.open("/api/tokens/not-a-number", method=method)
+    assert resp.status_code == 404 and resp.get_json()["error"]["code"] == "not_found"

@@ -89,11 +89,12 @@ function UserMenu() {
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const [logout] = useLogoutMutation();
   if (!user) return null;
+  const initials = user.username.slice(0, 2).toUpperCase();
   return (
     <>
       <IconButton
         color="inherit"
-        aria-label={`Account of ${user.username}`}
+        aria-label={`${initials}: account of ${user.username}`}
         aria-haspopup="menu"
         onClick={(e) => setAnchor(e.currentTarget)}
       >

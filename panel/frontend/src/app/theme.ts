@@ -17,6 +17,15 @@ export function buildTheme(mode: 'light' | 'dark'): Theme {
     components: {
       MuiButtonBase: { defaultProps: { disableRipple: false } },
       MuiTableCell: { styleOverrides: { root: { paddingTop: 6, paddingBottom: 6 } } },
+      // The default grey avatar with white initials fails contrast AA; use the accent and its text colour.
+      MuiAvatar: {
+        styleOverrides: {
+          colorDefault: ({ theme }) => ({
+            backgroundColor: theme.palette.primary.main,
+            color: theme.palette.primary.contrastText,
+          }),
+        },
+      },
     },
   });
 }

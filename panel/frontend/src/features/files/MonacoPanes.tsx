@@ -4,7 +4,7 @@ import { DiffEditor, Editor, type OnMount } from '@monaco-editor/react';
 import { useTheme } from '@mui/material/styles';
 import { useEffect, useId, useRef } from 'react';
 import type { Problem } from '../../shared/api/models';
-import { configureYaml, monaco } from './monaco/setup';
+import { configureYaml, DARK_THEME, monaco } from './monaco/setup';
 import { languageFor, modelUri } from './schemaFor';
 
 export interface EditorProps {
@@ -75,7 +75,7 @@ export function YamlEditor({ path, value, readOnly, line, problems, onChange, on
       path={modelUri(path)}
       language={languageFor(path)}
       value={value}
-      theme={dark ? 'vs-dark' : 'vs'}
+      theme={dark ? DARK_THEME : 'vs'}
       onChange={(text) => onChange(text ?? '')}
       onMount={onMount}
       options={{
@@ -129,7 +129,7 @@ export function DiffView({ path, original, modified, onModifiedChange, height }:
       modified={modified}
       originalModelPath={originalPath}
       modifiedModelPath={modifiedPath}
-      theme={dark ? 'vs-dark' : 'vs'}
+      theme={dark ? DARK_THEME : 'vs'}
       keepCurrentOriginalModel
       keepCurrentModifiedModel
       onMount={(editor) => {

@@ -17,17 +17,20 @@ export function StatusChips() {
       sx={{ display: { xs: 'none', sm: 'flex' } }}
       aria-label="System status"
     >
-      <Tooltip title={plexUp ? (data.plex.friendly_name ?? 'Plex') : (data.plex.error ?? 'unreachable')}>
+      <Tooltip
+        describeChild
+        title={plexUp ? (data.plex.friendly_name ?? 'Plex') : (data.plex.error ?? 'unreachable')}
+      >
         <Chip size="small" color={plexUp ? 'success' : 'error'} label={plexUp ? 'Plex up' : 'Plex down'} />
       </Tooltip>
-      <Tooltip title={redisUp ? 'Redis answers' : (data.redis.error ?? 'unreachable')}>
+      <Tooltip describeChild title={redisUp ? 'Redis answers' : (data.redis.error ?? 'unreachable')}>
         <Chip
           size="small"
           color={redisUp ? 'success' : 'warning'}
           label={redisUp ? 'Redis up' : 'Redis down'}
         />
       </Tooltip>
-      <Tooltip title={`main at ${data.git.head ?? 'no commit'}`}>
+      <Tooltip describeChild title={`main at ${data.git.head ?? 'no commit'}`}>
         <Chip
           size="small"
           variant="outlined"

@@ -193,7 +193,7 @@ def test_dark_theme_follows_the_system(browser: Browser, stack: Stack) -> None:
     watch_page(page, guard)
     sign_in(page, stack, "/files/collections/movies.yml?line=5")
     page.wait_for_selector(".monaco-editor .view-lines")
-    page.wait_for_timeout(500)
+    page.wait_for_function("() => window.__monaco.editor.getEditors()[0]?.getPosition()?.lineNumber === 5")
     background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
     assert background == "rgb(18, 19, 22)"
     screenshot(page, "files-dark")

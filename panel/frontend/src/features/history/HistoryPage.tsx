@@ -2,7 +2,6 @@ import {
   Alert,
   Avatar,
   Box,
-  Button,
   Chip,
   Skeleton,
   Stack,
@@ -15,9 +14,9 @@ import {
   Tooltip,
   Typography,
 } from '@mui/material';
-import { useState } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router-dom';
 import type { Commit } from '../../shared/api/models';
+import { CursorPager, useCursorPages } from '../../shared/CursorPager';
 import { ErrorAlert } from '../../shared/ErrorAlert';
 import { shortSha, timeAgo } from '../../shared/time';
 import { useHistoryQuery } from './historyApi';
@@ -39,8 +38,8 @@ export default function HistoryPage() {
   const path = params.get('path') ?? '';
   const author = params.get('author') ?? '';
   const text = params.get('q') ?? '';
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const cursor = pages.cursor;
   const { data, error, isFetching } = useHistoryQuery({ path: path || undefined, cursor });
 
   const setFilter = (name: string, value: string) => {
@@ -48,7 +47,7 @@ export default function HistoryPage() {
     if (value) next.set(name, value);
     else next.delete(name);
     setParams(next, { replace: true });
-    if (name === 'path') setCursors([]);
+    if (name === 'path') pages.reset();
   };
   const items = (data?.items ?? []).filter((c) => matchesFilters(c, author, text));
 
@@ -139,17 +138,7 @@ export default function HistoryPage() {
           No commits match these filters.
         </Alert>
       )}
-      <Stack direction="row" spacing={1} sx={{ mt: 2 }}>
-        <Button disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          Newer
-        </Button>
-        <Button
-          disabled={!data?.next_cursor}
-          onClick={() => data?.next_cursor && setCursors((c) => [...c, data.next_cursor as string])}
-        >
-          Older
-        </Button>
-      </Stack>
+      <CursorPager pages={pages} nextCursor={data?.next_cursor} />
     </>
   );
 }

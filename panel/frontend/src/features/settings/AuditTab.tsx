@@ -1,16 +1,17 @@
-import { Button, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField } from '@mui/material';
+import { Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField } from '@mui/material';
 import { useState } from 'react';
+import { CursorPager, useCursorPages } from '../../shared/CursorPager';
 import { ErrorAlert } from '../../shared/ErrorAlert';
 import { useAuditQuery } from './settingsApi';
 
 export function AuditTab() {
   const [user, setUser] = useState('');
   const [action, setAction] = useState('');
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = useCursorPages();
   const { data, error } = useAuditQuery({
     user: user || undefined,
     action: action || undefined,
-    cursor: cursors[cursors.length - 1],
+    cursor: pages.cursor,
   });
   return (
     <>
@@ -19,13 +20,13 @@ export function AuditTab() {
           size="small"
           label="User"
           value={user}
-          onChange={(e) => (setUser(e.target.value), setCursors([]))}
+          onChange={(e) => (setUser(e.target.value), pages.reset())}
         />
         <TextField
           size="small"
           label="Action"
           value={action}
-          onChange={(e) => (setAction(e.target.value), setCursors([]))}
+          onChange={(e) => (setAction(e.target.value), pages.reset())}
         />
       </Stack>
       <ErrorAlert error={error} what="the audit log" />
@@ -51,17 +52,7 @@ export function AuditTab() {
           ))}
         </TableBody>
       </Table>
-      <Stack direction="row" spacing={1} sx={{ mt: 1 }}>
-        <Button disabled={!cursors.length} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          Newer
-        </Button>
-        <Button
-          disabled={!data?.next_cursor}
-          onClick={() => setCursors((c) => [...c, data?.next_cursor as string])}
-        >
-          Older
-        </Button>
-      </Stack>
+      <CursorPager pages={pages} nextCursor={data?.next_cursor} />
     </>
   );
 }

@@ -6,11 +6,8 @@ on Ctrl-C or when one of them dies.
 from __future__ import annotations
 
 import os
-import queue
-import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -22,75 +19,11 @@ import requests
 
 from plexsim.dataset import generate
 from plexsim.server import SimulatorConfig, start_background
-from tests.support.ports import free_port
+from tests.support.panel_stack import ADMIN_LINE, Launcher
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
-READY_LINE = "Ctrl-C stops everything."
-PID_LINE = re.compile(r"^(redis|plexsim|panel): +(\S+)  \(pid (\d+)")
 
 pytestmark = pytest.mark.slow
-
-
-class Launcher:
-    """The launcher process with its combined output read line by line on a thread."""
-
-    def __init__(self, tmp_path: Path, **extra_env: str) -> None:
-        self.panel_port = free_port()
-        env = {
-            **os.environ,
-            "KOMETA_PANEL_DATA_DIR": str(tmp_path / "data"),
-            "KOMETA_PANEL_PORT": str(self.panel_port),
-            "PLEXSIM_PORT": str(free_port()),
-            "KOMETA_PANEL_REDIS_PORT": str(free_port()),
-            **extra_env,
-        }
-        for name in ("KOMETA_PANEL_REDIS_URL", "KOMETA_PANEL_PLEX_URL", "KOMETA_PANEL_PLEX_TOKEN"):
-            if name not in extra_env:
-                env.pop(name, None)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "panel.stack"],
-            cwd=tmp_path,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-
-    def wait_ready(self, timeout: float = 60.0) -> dict[str, tuple[str, int]]:
-        """Read output until the ready line; return {service: (url, pid)} from the printed lines."""
-        deadline = time.monotonic() + timeout
-        while READY_LINE not in self.seen:
-            try:
-                self.seen.append(self.lines.get(timeout=0.1))
-            except queue.Empty:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("the stack did not get ready:\n" + self.output()) from None
-        return {m[1]: (m[2], int(m[3])) for line in self.seen if (m := PID_LINE.match(line))}
-
-    def output(self) -> str:
-        """Everything printed so far."""
-        while not self.lines.empty():
-            self.seen.append(self.lines.get())
-        return "\n".join(self.seen)
-
-    def stop(self) -> None:
-        """SIGTERM first, so the launcher stops its children even when a test failed half-way."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 @pytest.fixture
@@ -105,9 +38,6 @@ def launch(tmp_path: Path) -> Iterator[Callable[..., Launcher]]:
     yield make
     for launcher in started:
         launcher.stop()
-
-
-ADMIN_LINE = re.compile(r"^admin: +created user 'admin' with password (\S+)$", re.M)
 
 
 def auth_headers(launcher: Launcher, panel_url: str) -> dict[str, str]:

@@ -69,3 +69,42 @@ def test_refusals_for_stored_secrets_are_rate_limited_per_user_and_audited(
         assert mine[0]["details"]["secrets"] == ["pin_code"]
         limited = server.call("GET", "/api/audit?action=secret_refusals_limited", admin).json()["data"]
         assert [entry["user"] for entry in limited["items"]] == ["ed"]
+
+
+def validate(server: PanelServer, token: str, content: str) -> tuple[int, dict[str, object], dict[str, str]]:
+    head = server.call("GET", "/api/history?limit=1", token).json()["data"]["items"][0]["sha"]
+    changes = [{"path": FILE.removeprefix("/api/files/"), "content": content}]
+    resp = server.call("POST", "/api/validate", token, json={"base": head, "changes": changes})
+    return resp.status_code, resp.json(), dict(resp.headers)
+
+
+def test_validating_candidates_counts_as_refusals_and_is_limited_like_writes(tmp_path: Path) -> None:
+    users = {"admin": "admin", "ed": "editor", "eve": "editor"}
+    with panel_server(tmp_path / "data", users) as server:
+        admin = server.tokens("admin")["access_token"]
+        put = server.call("PUT", "/api/secrets/pin_code", admin, json={"value": SECRET})
+        assert put.status_code in (200, 201), put.text
+        ed = server.tokens("ed")["access_token"]
+
+        for attempt in range(MAX_REFUSALS):
+            status, body, _ = validate(server, ed, guesses(2000))
+            assert status == 200, (attempt, body)
+            report = body["data"]
+            assert isinstance(report, dict) and report["valid"] is False
+            [finding] = report["secrets"]
+            assert (finding["file"], finding["line"], finding["column"]) == ("notes/guesses.yml", 1, 1)
+            assert "hunter2049" not in str(body) and "pin_code" not in str(body), "no candidate, no name"
+
+        for check in (validate, write):  # the limit holds for validating and for writing alike
+            status, body, headers = check(server, ed, "note: nothing secret here\n")
+            assert status == 429, body
+            assert int(headers["Retry-After"]) > 60
+        assert validate(server, server.tokens("eve")["access_token"], "note: eve's\n")[0] == 200
+
+        status, body, _ = validate(server, admin, guesses(2000))
+        assert status == 200 and "pin_code" in str(body), "an admin may see the secret's name"
+        report = body["data"]
+        assert isinstance(report, dict) and report["secrets"][0]["line"] == 50, "and where it is"
+
+        log = server.call("GET", "/api/audit?action=secret_refused", admin).json()["data"]["items"]
+        assert len([entry for entry in log if entry["user"] == "ed"]) == MAX_REFUSALS

@@ -57,15 +57,18 @@ def test_a_yaml_file_over_the_limit_is_refused_up_front_naming_it(panel: PanelHt
     assert len(over.encode()) == MAX_YAML_BYTES + 1
     for answer in (
         panel.put("/api/files/collections/huge.yml", {"content": over, "base": head}),
-        panel.post(
-            "/api/files",
-            {
-                "base": head,
-                "changes": [
-                    {"path": "notes.txt", "content": "x"},
-                    {"path": "collections/huge.yml", "content": over},
-                ],
-            },
+        *(
+            panel.post(
+                route,
+                {
+                    "base": head,
+                    "changes": [
+                        {"path": "notes.txt", "content": "x"},
+                        {"path": "collections/huge.yml", "content": over},
+                    ],
+                },
+            )
+            for route in ("/api/files", "/api/validate")  # validating is guarded as committing is
         ),
     ):
         assert answer.status_code == 413, answer.text[:300]

@@ -12,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, redirect, request, send_from_directory
+from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import NotFound
+from werkzeug.routing import PathConverter
 from werkzeug.wrappers import Response
 
 from panel.api.envelope import ApiError
@@ -29,6 +31,19 @@ UI_CSP = (
 )
 
 bp = Blueprint("frontend", __name__)
+
+
+class UiPathConverter(PathConverter):
+    """A browser path: any path outside the API, schema and git prefixes, so a method an API path does
+    not answer stays werkzeug's 405 (with ``Allow``) and an unknown API path its 404."""
+
+    regex = rf"(?!(?:{'|'.join(RESERVED)})(?:/|$))[^/].*?"
+    part_isolating = False
+
+
+@bp.record_once
+def _converter(state: BlueprintSetupState) -> None:
+    state.app.url_map.converters["uipath"] = UiPathConverter
 
 
 def _index() -> Response:
@@ -53,7 +68,7 @@ def home() -> Response:
     return _index()
 
 
-@bp.route("/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@bp.route("/<uipath:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def ui_path(path: str) -> Response:
     """A file of the build, or ``index.html`` for a deep link such as ``/files/config.yml``.
 

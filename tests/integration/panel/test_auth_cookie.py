@@ -135,3 +135,21 @@ def test_a_browser_password_change_answers_a_new_cookie_and_ends_the_old_one(ser
         requests.post(url, headers=BROWSER, cookies={COOKIE: old}, timeout=CLIENT_TIMEOUT).status_code == 401
     )
     assert session.post(url, headers=BROWSER, timeout=CLIENT_TIMEOUT).status_code == 200
+
+
+def test_the_cookie_refresh_takes_an_empty_body_but_never_a_null_token(server: PanelServer) -> None:
+    session = requests.Session()
+    first = set_cookie(browser_login(server, session))["value"]
+    url = server.url + "/api/auth/refresh"
+
+    for body in ({"refresh_token": None}, {"refresh_token": 1}, {"token": first}):
+        refused = session.post(url, json=body, headers=BROWSER, timeout=CLIENT_TIMEOUT)
+        assert refused.status_code == 400, (body, refused.text)
+        error = refused.json()["error"]
+        assert error["code"] == "bad_request"
+        assert error["details"]["field"] == next(iter(body)), (body, error)
+        assert "set-cookie" not in {k.lower() for k in refused.headers}, "a refused body rotates nothing"
+
+    rotated = session.post(url, json={}, headers=BROWSER, timeout=CLIENT_TIMEOUT)
+    assert rotated.status_code == 200, rotated.text
+    assert set_cookie(rotated)["value"] != first, "{} is the web UI's: its cookie is used"

@@ -108,7 +108,10 @@ class Schemas:
 
     def add(self, schema: dict[str, Any]) -> dict[str, Any]:
         """``schema`` with its ``$defs`` moved into the named schemas."""
-        self.named.update(schema.pop("$defs", {}))
+        defs = schema.pop("$defs", {})
+        for named in (schema, *defs.values()):
+            _drop_absent_defaults(named)
+        self.named.update(defs)
         return schema
 
     def model(self, model: type[BaseModel]) -> dict[str, Any]:
@@ -120,6 +123,32 @@ class Schemas:
     def of(self, adapter: TypeAdapter[Any]) -> dict[str, Any]:
         """The schema of a type (a model or a list of them gives refs)."""
         return self.add(adapter.json_schema(ref_template=REF))
+
+
+def _admits_null(schema: dict[str, Any]) -> bool:
+    kinds = schema.get("type")
+    return (
+        kinds == "null"
+        or (isinstance(kinds, list) and "null" in kinds)
+        or any(_admits_null(part) for part in schema.get("anyOf", schema.get("oneOf", [])))
+    )
+
+
+def _drop_absent_defaults(schema: dict[str, Any]) -> None:
+    """Remove ``"default": null`` from properties that may not be null (``X | Absent = None``: the field
+    is left out, never null), so the document states no default its own type refuses and client
+    generators read the field as optional."""
+    for prop in schema.get("properties", {}).values():
+        if (
+            isinstance(prop, dict)
+            and "default" in prop
+            and prop["default"] is None
+            and not _admits_null(prop)
+        ):
+            del prop["default"]
+    for part in (*schema.get("anyOf", []), *schema.get("allOf", []), *schema.get("oneOf", [])):
+        if isinstance(part, dict):
+            _drop_absent_defaults(part)
 
 
 def components(schemas: Schemas) -> dict[str, Any]:

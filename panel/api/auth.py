@@ -58,7 +58,7 @@ class RefreshBody(Body):
 class LogoutBody(Body):
     """``{refresh_token?}``: left out by the web UI, whose cookie is revoked."""
 
-    refresh_token: str = ""
+    refresh_token: str | Absent = None
 
 
 class PasswordChange(Body):

@@ -140,6 +140,23 @@ def test_every_declared_body_is_a_named_object_schema(app: Flask, anon: FlaskCli
         assert schema["type"] == "object" and schema["additionalProperties"] is False, op["operationId"]
 
 
+def test_no_field_defaults_to_a_null_its_type_refuses(anon: FlaskClient) -> None:
+    """A field that is left out, never null, states no ``default: null`` (which its own type refuses, and
+    which makes client generators read the field as always present); the web UI's refresh and a token's
+    ``expires_at`` are optional in the document."""
+    schemas = spec_of(anon)["components"]["schemas"]
+    for name, schema in schemas.items():
+        for field, prop in schema.get("properties", {}).items():
+            if prop.get("default", "") is None:
+                kinds = [prop.get("type"), *(part.get("type") for part in prop.get("anyOf", []))]
+                assert "null" in kinds, (name, field, prop)
+    assert (
+        "required" not in schemas["RefreshBody"] and "refresh_token" in schemas["RefreshBody"]["properties"]
+    )
+    assert schemas["TokenCreate"]["required"] == ["name"]
+    assert "refresh_token" not in schemas["SignedIn"]["required"]
+
+
 def test_refs_resolve(anon: FlaskClient) -> None:
     spec = spec_of(anon)
     refs = set(re.findall(r'"\$ref": "#/components/(\w+)/(\w+)"', str(spec).replace("'", '"')))

@@ -33,5 +33,6 @@ export const API_PATHS: readonly string[] = [
   "/api/tokens/{token_id}",
   "/api/users",
   "/api/users/{user_id}",
+  "/api/validate",
   "/schemas/{name}.json"
 ];

@@ -12,7 +12,7 @@ export interface paths {
          * Audit entries, newest first, filtered by `?user=`, `?action=`, `?target=`.
          * @description Audit entries, newest first, filtered by `?user=`, `?action=`, `?target=`.
          */
-        get: operations["api.audit.list_audit.get"];
+        get: operations["audit_list_audit"];
         put?: never;
         post?: never;
         delete?: never;
@@ -33,8 +33,13 @@ export interface paths {
         /**
          * `{username, password}` → access and refresh tokens; 401 for bad credentials.
          * @description `{username, password}` → access and refresh tokens; 401 for bad credentials.
+         *
+         *     503 `unavailable` with `Retry-After` while Redis, which counts failed logins, does not answer.
+         *
+         *     With the header `X-Requested-With: kometa-panel` (the web UI) the refresh token is not in the JSON
+         *     but in the `kometa_refresh` cookie (HttpOnly, SameSite=Strict, Path=/api/auth, Secure over HTTPS).
          */
-        post: operations["api.auth.login.post"];
+        post: operations["auth_login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -51,10 +56,11 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * `{refresh_token}`: revoke it (the access token simply expires).
-         * @description `{refresh_token}`: revoke it (the access token simply expires).
+         * `{refresh_token}`: revoke it (the access token simply expires). For the web UI the
+         * @description `{refresh_token}`: revoke it (the access token simply expires). For the web UI the
+         *     `kometa_refresh` cookie is revoked and cleared.
          */
-        post: operations["api.auth.logout.post"];
+        post: operations["auth_logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -72,7 +78,7 @@ export interface paths {
          * The signed-in user.
          * @description The signed-in user.
          */
-        get: operations["api.auth.me.get"];
+        get: operations["auth_me"];
         put?: never;
         post?: never;
         delete?: never;
@@ -91,12 +97,14 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * `{current_password, new_password}`: change your own password; every other session is signed out.
-         * @description `{current_password, new_password}`: change your own password; every other session is signed out.
+         * `{current_password, new_password}`: change your own password; every session is signed out.
+         * @description `{current_password, new_password}`: change your own password; every session is signed out.
          *
-         *     Answers fresh tokens like login, since all refresh tokens (this session's too) are revoked.
+         *     Answers fresh tokens like login (the refresh token in the cookie for the web UI), since all access
+         *     and refresh tokens (this session's too) stop working. A wrong current password is a 403 and counts
+         *     as a failed login.
          */
-        post: operations["api.auth.change_password.post"];
+        post: operations["auth_change_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -113,10 +121,14 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * `{refresh_token}` → a new access token and a new refresh token (the old one is revoked).
-         * @description `{refresh_token}` → a new access token and a new refresh token (the old one is revoked).
+         * `{refresh_token}` (or the web UI's cookie) → a new access token and a new refresh token.
+         * @description `{refresh_token}` (or the web UI's cookie) → a new access token and a new refresh token.
+         *
+         *     The old refresh token is revoked; using it again revokes every token that followed it. The web UI
+         *     sends no body (or `{}`): its `kometa_refresh` cookie is rotated instead, which needs the header
+         *     `X-Requested-With: kometa-panel` (403 without it, against cross-site requests).
          */
-        post: operations["api.auth.refresh.post"];
+        post: operations["auth_refresh"];
         delete?: never;
         options?: never;
         head?: never;
@@ -134,13 +146,13 @@ export interface paths {
          * Every collection in every YAML file with a top-level `collections:` at `?rev=` (default main).
          * @description Every collection in every YAML file with a top-level `collections:` at `?rev=` (default main).
          */
-        get: operations["api.collections.list_all.get"];
+        get: operations["collections_list_all"];
         put?: never;
         /**
          * Create a collection: JSON `{file, name, definition | yaml, base, message?}`; 409 if it exists.
          * @description Create a collection: JSON `{file, name, definition | yaml, base, message?}`; 409 if it exists.
          */
-        post: operations["api.collections.create_one.post"];
+        post: operations["collections_create_one"];
         delete?: never;
         options?: never;
         head?: never;
@@ -158,18 +170,18 @@ export interface paths {
          * One collection `{id, file, name, line, definition, inherited, yaml, blob, commit}` at `?rev=`.
          * @description One collection `{id, file, name, line, definition, inherited, yaml, blob, commit}` at `?rev=`.
          */
-        get: operations["api.collections.get_one.get"];
+        get: operations["collections_get_one"];
         /**
          * Update (or create) a collection: JSON `{definition | yaml, base, message?}`.
          * @description Update (or create) a collection: JSON `{definition | yaml, base, message?}`.
          */
-        put: operations["api.collections.put_one.put"];
+        put: operations["collections_put_one"];
         post?: never;
         /**
          * Delete a collection as a new commit on `?base=`.
          * @description Delete a collection as a new commit on `?base=`.
          */
-        delete: operations["api.collections.delete_one.delete"];
+        delete: operations["collections_delete_one"];
         options?: never;
         head?: never;
         patch?: never;
@@ -183,10 +195,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The diff `?from=` → `?to=` (default main), optionally of one `?path=`.
-         * @description The diff `?from=` → `?to=` (default main), optionally of one `?path=`.
+         * The diff `?from=` → `?to=` (default main), optionally of one `?path=`; without `from`, the
+         * @description The diff `?from=` → `?to=` (default main), optionally of one `?path=`; without `from`, the
+         *     diff of `to` against its parent (a root commit: against the empty tree), so one commit is one call.
          */
-        get: operations["api.history.get_diff.get"];
+        get: operations["history_get_diff"];
         put?: never;
         post?: never;
         delete?: never;
@@ -206,7 +219,7 @@ export interface paths {
          * An HTML page listing every operation with a "Try it" form.
          * @description An HTML page listing every operation with a "Try it" form.
          */
-        get: operations["api.docs.docs_page.get"];
+        get: operations["docs_docs_page"];
         put?: never;
         post?: never;
         delete?: never;
@@ -226,13 +239,13 @@ export interface paths {
          * The files at `?rev=` (default main), optionally under `?prefix=`, by path; paged.
          * @description The files at `?rev=` (default main), optionally under `?prefix=`, by path; paged.
          */
-        get: operations["api.files.list_files.get"];
+        get: operations["files_list_files"];
         put?: never;
         /**
          * Several files in one commit: JSON `{base, message?, changes: [{path, content | delete | from}]}`.
          * @description Several files in one commit: JSON `{base, message?, changes: [{path, content | delete | from}]}`.
          */
-        post: operations["api.files.post_files.post"];
+        post: operations["files_post_files"];
         delete?: never;
         options?: never;
         head?: never;
@@ -250,18 +263,18 @@ export interface paths {
          * The file object `{path, content, blob, commit, binary}` read at the resolved `?rev=`.
          * @description The file object `{path, content, blob, commit, binary}` read at the resolved `?rev=`.
          */
-        get: operations["api.files.get_file.get"];
+        get: operations["files_get_file"];
         /**
          * Create or replace a file: JSON `{content, base, message?}`; validated before it is committed.
          * @description Create or replace a file: JSON `{content, base, message?}`; validated before it is committed.
          */
-        put: operations["api.files.put_file.put"];
+        put: operations["files_put_file"];
         post?: never;
         /**
          * Delete a file as a new commit on `?base=`.
          * @description Delete a file as a new commit on `?base=`.
          */
-        delete: operations["api.files.delete_file.delete"];
+        delete: operations["files_delete_file"];
         options?: never;
         head?: never;
         patch?: never;
@@ -278,7 +291,7 @@ export interface paths {
          * Liveness, without authentication.
          * @description Liveness, without authentication.
          */
-        get: operations["api.auth.health.get"];
+        get: operations["auth_health"];
         put?: never;
         post?: never;
         delete?: never;
@@ -298,7 +311,7 @@ export interface paths {
          * Commits on main, newest first, optionally touching `?path=`; paged by `cursor`/`limit`.
          * @description Commits on main, newest first, optionally touching `?path=`; paged by `cursor`/`limit`.
          */
-        get: operations["api.history.list_history.get"];
+        get: operations["history_list_history"];
         put?: never;
         post?: never;
         delete?: never;
@@ -318,7 +331,7 @@ export interface paths {
          * One commit with the files it touched.
          * @description One commit with the files it touched.
          */
-        get: operations["api.history.get_commit.get"];
+        get: operations["history_get_commit"];
         put?: never;
         post?: never;
         delete?: never;
@@ -340,7 +353,7 @@ export interface paths {
          * Make `path` (or the whole tree) as it was at `sha`: JSON body `{path?, message?}`.
          * @description Make `path` (or the whole tree) as it was at `sha`: JSON body `{path?, message?}`.
          */
-        post: operations["api.history.restore.post"];
+        post: operations["history_restore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -360,7 +373,7 @@ export interface paths {
          * Undo commit `sha` with a new commit; JSON body `{message?}` is optional.
          * @description Undo commit `sha` with a new commit; JSON body `{message?}` is optional.
          */
-        post: operations["api.history.revert.post"];
+        post: operations["history_revert"];
         delete?: never;
         options?: never;
         head?: never;
@@ -378,7 +391,7 @@ export interface paths {
          * Every Plex library with the config.yml libraries that target it, then those Plex does not have.
          * @description Every Plex library with the config.yml libraries that target it, then those Plex does not have.
          */
-        get: operations["api.libraries.list_libraries.get"];
+        get: operations["libraries_list_libraries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -399,7 +412,7 @@ export interface paths {
          * @description One library, by Plex section key (digits) or by its name in config.yml: its Plex collections and
          *     the collections and overlays config.yml manages in it.
          */
-        get: operations["api.libraries.get_library.get"];
+        get: operations["libraries_get_library"];
         put?: never;
         post?: never;
         delete?: never;
@@ -419,7 +432,7 @@ export interface paths {
          * The OpenAPI 3.1 document of this API, generated from the registered routes.
          * @description The OpenAPI 3.1 document of this API, generated from the registered routes.
          */
-        get: operations["api.docs.openapi.get"];
+        get: operations["docs_openapi"];
         put?: never;
         post?: never;
         delete?: never;
@@ -439,13 +452,13 @@ export interface paths {
          * Every overlay in every YAML file with a top-level `overlays:` at `?rev=` (default main).
          * @description Every overlay in every YAML file with a top-level `overlays:` at `?rev=` (default main).
          */
-        get: operations["api.overlays.list_all.get"];
+        get: operations["overlays_list_all"];
         put?: never;
         /**
          * Create an overlay: JSON `{file, name, definition | yaml, base, message?}`; 409 if it exists.
          * @description Create an overlay: JSON `{file, name, definition | yaml, base, message?}`; 409 if it exists.
          */
-        post: operations["api.overlays.create_one.post"];
+        post: operations["overlays_create_one"];
         delete?: never;
         options?: never;
         head?: never;
@@ -463,18 +476,18 @@ export interface paths {
          * One overlay `{id, file, name, line, definition, inherited, yaml, overlay, blob, commit}` at `?rev=`.
          * @description One overlay `{id, file, name, line, definition, inherited, yaml, overlay, blob, commit}` at `?rev=`.
          */
-        get: operations["api.overlays.get_one.get"];
+        get: operations["overlays_get_one"];
         /**
          * Update (or create) an overlay: JSON `{definition | yaml, base, message?}`.
          * @description Update (or create) an overlay: JSON `{definition | yaml, base, message?}`.
          */
-        put: operations["api.overlays.put_one.put"];
+        put: operations["overlays_put_one"];
         post?: never;
         /**
          * Delete an overlay as a new commit on `?base=`.
          * @description Delete an overlay as a new commit on `?base=`.
          */
-        delete: operations["api.overlays.delete_one.delete"];
+        delete: operations["overlays_delete_one"];
         options?: never;
         head?: never;
         patch?: never;
@@ -492,7 +505,7 @@ export interface paths {
          * @description The stored secrets by name (never their values) with where config.yml uses each, paged; and
          *     `missing`: placeholders config.yml uses that have no stored secret.
          */
-        get: operations["api.secrets.list_secrets.get"];
+        get: operations["secrets_list_secrets"];
         put?: never;
         post?: never;
         delete?: never;
@@ -513,13 +526,13 @@ export interface paths {
          * Store `{value}` under `name` (lower-cased): 201 when new, 200 when replaced.
          * @description Store `{value}` under `name` (lower-cased): 201 when new, 200 when replaced.
          */
-        put: operations["api.secrets.put_secret.put"];
+        put: operations["secrets_put_secret"];
         post?: never;
         /**
          * Delete a secret; runs that use its placeholder then fail until it is set again.
          * @description Delete a secret; runs that use its placeholder then fail until it is set again.
          */
-        delete: operations["api.secrets.delete_secret.delete"];
+        delete: operations["secrets_delete_secret"];
         options?: never;
         head?: never;
         patch?: never;
@@ -536,12 +549,12 @@ export interface paths {
          * `{path, content, blob, commit, data}` of `config.yml` at `?rev=` (default main).
          * @description `{path, content, blob, commit, data}` of `config.yml` at `?rev=` (default main).
          */
-        get: operations["api.collections.system_config.get_config.get"];
+        get: operations["collections_system_config_get_config"];
         /**
          * Replace `config.yml`: JSON `{content, base, message?}`, validated, committed on `base`.
          * @description Replace `config.yml`: JSON `{content, base, message?}`, validated, committed on `base`.
          */
-        put: operations["api.collections.system_config.put_config.put"];
+        put: operations["collections_system_config_put_config"];
         post?: never;
         delete?: never;
         options?: never;
@@ -560,7 +573,7 @@ export interface paths {
          * The config repository's head, Plex, Redis, disk space and the panel's version.
          * @description The config repository's head, Plex, Redis, disk space and the panel's version.
          */
-        get: operations["api.system.status.get"];
+        get: operations["system_status"];
         put?: never;
         post?: never;
         delete?: never;
@@ -580,13 +593,13 @@ export interface paths {
          * The caller's personal access tokens (without the tokens themselves), by id; paged.
          * @description The caller's personal access tokens (without the tokens themselves), by id; paged.
          */
-        get: operations["api.users.list_tokens.get"];
+        get: operations["users_list_tokens"];
         put?: never;
         /**
          * `{name, scopes?, expires_at?}` → the token object plus `token`, shown only this once (201).
          * @description `{name, scopes?, expires_at?}` → the token object plus `token`, shown only this once (201).
          */
-        post: operations["api.users.add_token.post"];
+        post: operations["users_add_token"];
         delete?: never;
         options?: never;
         head?: never;
@@ -607,7 +620,7 @@ export interface paths {
          * Revoke one of the caller's tokens (admins may revoke anyone's).
          * @description Revoke one of the caller's tokens (admins may revoke anyone's).
          */
-        delete: operations["api.users.revoke_token.delete"];
+        delete: operations["users_revoke_token"];
         options?: never;
         head?: never;
         patch?: never;
@@ -624,14 +637,14 @@ export interface paths {
          * The users, by id; paged.
          * @description The users, by id; paged.
          */
-        get: operations["api.users.list_users.get"];
+        get: operations["users_list_users"];
         put?: never;
         /**
          * `{username, password, role?}` → the new user (201); the role defaults to viewer. 409 when the name
          * @description `{username, password, role?}` → the new user (201); the role defaults to viewer. 409 when the name
          *     is taken in any letter case.
          */
-        post: operations["api.users.add_user.post"];
+        post: operations["users_add_user"];
         delete?: never;
         options?: never;
         head?: never;
@@ -649,21 +662,42 @@ export interface paths {
          * One user.
          * @description One user.
          */
-        get: operations["api.users.get_user.get"];
+        get: operations["users_get_user"];
         put?: never;
         post?: never;
         /**
          * Delete a user and their tokens; 409 when they are the last enabled admin.
          * @description Delete a user and their tokens; 409 when they are the last enabled admin.
          */
-        delete: operations["api.users.delete_user.delete"];
+        delete: operations["users_delete_user"];
         options?: never;
         head?: never;
         /**
          * Change a user: JSON `{role?, password?, disabled?}`; 409 when no enabled admin would be left.
          * @description Change a user: JSON `{role?, password?, disabled?}`; 409 when no enabled admin would be left.
          */
-        patch: operations["api.users.patch_user.patch"];
+        patch: operations["users_patch_user"];
+        trace?: never;
+    };
+    "/api/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The problems of the tree `base` would be after `changes` (as `POST /api/files` takes them):
+         * @description The problems of the tree `base` would be after `changes` (as `POST /api/files` takes them):
+         *     `{base, valid, problems, blocking, secrets}`; nothing is committed.
+         */
+        post: operations["validate_validate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/schemas/{name}.json": {
@@ -677,7 +711,7 @@ export interface paths {
          * One schema file, by bare name only (no paths).
          * @description One schema file, by bare name only (no paths).
          */
-        get: operations["schemas.schema.get"];
+        get: operations["schemas_schema"];
         put?: never;
         post?: never;
         delete?: never;
@@ -690,11 +724,183 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * Author
+         * @description A commit's author.
+         */
+        Author: {
+            /** Email */
+            email: string;
+            /** Name */
+            name: string;
+        };
+        /**
+         * BatchWrite
+         * @description ``POST /api/files`` and ``POST /api/validate``: several creates, updates, deletes and renames.
+         */
+        BatchWrite: {
+            /**
+             * Base
+             * @description The commit the edit is based on (compare-and-swap): a sha, main or a tag; one that names no commit is a 422
+             */
+            base: string;
+            /** Changes */
+            changes: (components["schemas"]["FileUpdate"] | components["schemas"]["FileRename"] | components["schemas"]["FileDelete"])[];
+            /**
+             * Message
+             * @description The commit message (a default names what changed)
+             * @default
+             */
+            message: string;
+        };
+        /**
+         * Commit
+         * @description A commit on ``main``: ``time`` is UTC ISO-8601, ``files`` the paths it touched.
+         */
+        Commit: {
+            author: components["schemas"]["Author"];
+            /** Files */
+            files: string[];
+            /** Message */
+            message: string;
+            /** Parents */
+            parents: string[];
+            /** Sha */
+            sha: string;
+            /** Time */
+            time: string;
+        };
+        /**
+         * CommitPage
+         * @description A page of ``/api/history``.
+         */
+        CommitPage: {
+            /** Items */
+            items: components["schemas"]["Commit"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * CommitResult
+         * @description A write's answer: the new commit, or the unchanged head when nothing changed.
+         */
+        CommitResult: {
+            author: components["schemas"]["Author"];
+            /** Files */
+            files: string[];
+            /** Message */
+            message: string;
+            /** Parents */
+            parents: string[];
+            /** Sha */
+            sha: string;
+            /** Time */
+            time: string;
+            /** Unchanged */
+            unchanged: boolean;
+        };
+        /**
+         * Diff
+         * @description ``unified`` text and the files.
+         */
+        Diff: {
+            /** Files */
+            files: components["schemas"]["DiffFile"][];
+            /** Unified */
+            unified: string;
+        };
+        /**
+         * DiffFile
+         * @description One file of a diff (``old_path`` for a rename or copy).
+         */
+        DiffFile: {
+            /** Binary */
+            binary: boolean;
+            /** Hunks */
+            hunks: components["schemas"]["Hunk"][];
+            /**
+             * Old Path
+             * @default null
+             */
+            old_path: string | null;
+            /** Path */
+            path: string;
+            /** Status */
+            status: string;
+        };
+        /**
+         * EntryPost
+         * @description ``{file, name, definition | yaml, base, message?}``.
+         */
+        EntryPost: {
+            /**
+             * Base
+             * @description The commit the edit is based on (compare-and-swap): a sha, main or a tag; one that names no commit is a 422
+             */
+            base: string;
+            /**
+             * Definition
+             * @description The definition as JSON (or `yaml`)
+             */
+            definition?: {
+                [key: string]: unknown;
+            };
+            /**
+             * File
+             * @description A file path in the repository: '/'-separated, no empty, '.' or '..' parts, no backslash or control characters (git's own rules are checked by the server: 422)
+             */
+            file: string;
+            /**
+             * Message
+             * @description The commit message (a default names what changed)
+             * @default
+             */
+            message: string;
+            /**
+             * Name
+             * @description The entry's name: one line, not blank
+             */
+            name: string;
+            /**
+             * Yaml
+             * @description The definition as YAML text of a mapping, comments kept (or `definition`)
+             */
+            yaml?: string;
+        } & (unknown | unknown);
+        /**
+         * EntryPut
+         * @description ``{definition | yaml, base, message?}``: exactly one of ``definition`` and ``yaml``.
+         */
+        EntryPut: {
+            /**
+             * Base
+             * @description The commit the edit is based on (compare-and-swap): a sha, main or a tag; one that names no commit is a 422
+             */
+            base: string;
+            /**
+             * Definition
+             * @description The definition as JSON (or `yaml`)
+             */
+            definition?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Message
+             * @description The commit message (a default names what changed)
+             * @default
+             */
+            message: string;
+            /**
+             * Yaml
+             * @description The definition as YAML text of a mapping, comments kept (or `definition`)
+             */
+            yaml?: string;
+        } & (unknown | unknown);
         Envelope: {
             data: unknown;
             error: {
                 code: string;
-                details?: Record<string, never>;
+                details: Record<string, never>;
                 message: string;
             } | null;
             success: boolean;
@@ -703,14 +909,14 @@ export interface components {
         };
         Error: {
             code: string;
-            details?: Record<string, never>;
+            details: Record<string, never>;
             message: string;
         };
         ErrorEnvelope: {
             data: null;
             error: {
                 code: string;
-                details?: Record<string, never>;
+                details: Record<string, never>;
                 message: string;
             };
             /** @constant */
@@ -718,9 +924,457 @@ export interface components {
             /** Format: date-time */
             timestamp: string;
         };
+        /**
+         * FileDelete
+         * @description A batch change deleting ``path``.
+         */
+        FileDelete: {
+            /**
+             * Delete
+             * @description true deletes the file
+             * @constant
+             */
+            delete: true;
+            /**
+             * Path
+             * @description A file path in the repository: '/'-separated, no empty, '.' or '..' parts, no backslash or control characters (git's own rules are checked by the server: 422)
+             */
+            path: string;
+        };
+        /**
+         * FileObject
+         * @description One file at a commit (``binary`` files are shown with replacement characters).
+         */
+        FileObject: {
+            /** Binary */
+            binary: boolean;
+            /** Blob */
+            blob: string;
+            /** Commit */
+            commit: string;
+            /** Content */
+            content: string;
+            /** Path */
+            path: string;
+        };
+        /**
+         * FilePage
+         * @description A page of the tree at ``commit``.
+         */
+        FilePage: {
+            /** Commit */
+            commit: string;
+            /** Items */
+            items: {
+                [key: string]: unknown;
+            }[];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * FileRename
+         * @description A batch change renaming ``from`` to ``path`` (with new ``content``, or keeping it).
+         */
+        FileRename: {
+            /**
+             * Content
+             * @description The whole new text of the file
+             */
+            content?: string;
+            /**
+             * Delete
+             * @description false (or left out)
+             * @default false
+             * @constant
+             */
+            delete: false;
+            /**
+             * From
+             * @description The file renamed to 'path'
+             */
+            from: string;
+            /**
+             * Path
+             * @description A file path in the repository: '/'-separated, no empty, '.' or '..' parts, no backslash or control characters (git's own rules are checked by the server: 422)
+             */
+            path: string;
+        };
+        /**
+         * FileUpdate
+         * @description A batch change writing ``path``.
+         */
+        FileUpdate: {
+            /**
+             * Content
+             * @description The whole new text of the file
+             */
+            content: string;
+            /**
+             * Delete
+             * @description false (or left out): the file is written
+             * @default false
+             * @constant
+             */
+            delete: false;
+            /**
+             * Path
+             * @description A file path in the repository: '/'-separated, no empty, '.' or '..' parts, no backslash or control characters (git's own rules are checked by the server: 422)
+             */
+            path: string;
+        };
+        /**
+         * FileWrite
+         * @description ``PUT /api/files/{path}`` and ``PUT /api/system/config``.
+         */
+        FileWrite: {
+            /**
+             * Base
+             * @description The commit the edit is based on (compare-and-swap): a sha, main or a tag; one that names no commit is a 422
+             */
+            base: string;
+            /**
+             * Content
+             * @description The whole new text of the file
+             */
+            content: string;
+            /**
+             * Message
+             * @description The commit message (a default names what changed)
+             * @default
+             */
+            message: string;
+        };
+        /**
+         * Health
+         * @description Liveness.
+         */
+        Health: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "ok";
+        };
+        /**
+         * Hunk
+         * @description One ``@@`` hunk of a file's diff.
+         */
+        Hunk: {
+            /** Header */
+            header: string;
+            /** Lines */
+            lines: string[];
+        };
+        /**
+         * Login
+         * @description ``{username, password}``.
+         */
+        Login: {
+            /** Password */
+            password: string;
+            /** Username */
+            username: string;
+        };
+        /**
+         * LogoutBody
+         * @description ``{refresh_token?}``: left out by the web UI, whose cookie is revoked.
+         */
+        LogoutBody: {
+            /** Refresh Token */
+            refresh_token?: string;
+        };
+        /**
+         * NewToken
+         * @description A new token: ``token`` is shown this once.
+         */
+        NewToken: {
+            /** Created At */
+            created_at: string;
+            /** Expires At */
+            expires_at: string | null;
+            /** Id */
+            id: number;
+            /** Last Used At */
+            last_used_at: string | null;
+            /** Name */
+            name: string;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Scopes */
+            scopes: string[];
+            /** Token */
+            token: string;
+        };
+        /**
+         * PasswordChange
+         * @description ``{current_password, new_password}``.
+         */
+        PasswordChange: {
+            /** Current Password */
+            current_password: string;
+            /**
+             * New Password
+             * @description At least 8 characters
+             */
+            new_password: string;
+        };
+        /**
+         * Problem
+         * @description One validation problem, at ``file:line:column`` and JSON pointer.
+         */
+        Problem: {
+            /** Code */
+            code: string;
+            /** Column */
+            column: number | null;
+            /** File */
+            file: string;
+            /**
+             * Hint
+             * @default null
+             */
+            hint: string | null;
+            /** Line */
+            line: number | null;
+            /** Message */
+            message: string;
+            /** Pointer */
+            pointer: string;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "error" | "warning";
+        };
+        /**
+         * RefreshBody
+         * @description ``{refresh_token?}``: left out (or no body at all), the web UI's cookie is used.
+         */
+        RefreshBody: {
+            /**
+             * Refresh Token
+             * @description Left out by the web UI, whose cookie is used
+             */
+            refresh_token?: string;
+        };
+        /**
+         * RestoreBody
+         * @description ``{path?, message?}`` of a restore.
+         */
+        RestoreBody: {
+            /**
+             * Message
+             * @description The commit message (a default names what changed)
+             * @default
+             */
+            message: string;
+            /**
+             * Path
+             * @description One file or folder (default: the whole tree)
+             */
+            path?: string;
+        };
+        /**
+         * RevertBody
+         * @description ``{message?}`` of a revert.
+         */
+        RevertBody: {
+            /**
+             * Message
+             * @description The commit message (a default names what changed)
+             * @default
+             */
+            message: string;
+        };
+        /**
+         * SecretFinding
+         * @description A secret written literally, at ``file:line:column``.
+         */
+        SecretFinding: {
+            /** Column */
+            column: number;
+            /** File */
+            file: string;
+            /** Line */
+            line: number;
+            /** Message */
+            message: string;
+        };
+        /**
+         * SecretValue
+         * @description ``{value}``.
+         */
+        SecretValue: {
+            /**
+             * Value
+             * @description The secret; never shown again
+             */
+            value: string;
+        };
+        /**
+         * SignedIn
+         * @description Login, refresh and password change: the tokens and the user.
+         */
+        SignedIn: {
+            /** Access Token */
+            access_token: string;
+            /** Expires In */
+            expires_in: number;
+            /**
+             * Refresh Token
+             * @description Left out for the web UI (X-Requested-With: kometa-panel): it is in the cookie
+             */
+            refresh_token?: string;
+            /**
+             * Token Type
+             * @constant
+             */
+            token_type: "Bearer";
+            user: components["schemas"]["User"];
+        };
+        /**
+         * Token
+         * @description A personal access token (never the token itself).
+         */
+        Token: {
+            /** Created At */
+            created_at: string;
+            /** Expires At */
+            expires_at: string | null;
+            /** Id */
+            id: number;
+            /** Last Used At */
+            last_used_at: string | null;
+            /** Name */
+            name: string;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Scopes */
+            scopes: string[];
+        };
+        /**
+         * TokenCreate
+         * @description ``{name, scopes?, expires_at?}``.
+         */
+        TokenCreate: {
+            /**
+             * Expires At
+             * @description A time with its offset, or days from now; at most 3650 days ahead
+             */
+            expires_at?: string | number;
+            /**
+             * Name
+             * @description Not all blank
+             */
+            name: string;
+            /**
+             * Scopes
+             * @description 'write' needs the editor or admin role (default: read)
+             * @default [
+             *       "read"
+             *     ]
+             */
+            scopes: ("read" | "write")[];
+        };
+        /**
+         * TokenPage
+         * @description A page of the caller's tokens.
+         */
+        TokenPage: {
+            /** Items */
+            items: components["schemas"]["Token"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * User
+         * @description A panel user.
+         */
+        User: {
+            /** Created At */
+            created_at: string;
+            /** Disabled */
+            disabled: boolean;
+            /** Id */
+            id: number;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "viewer" | "editor" | "admin";
+            /** Username */
+            username: string;
+        };
+        /**
+         * UserChange
+         * @description ``{role?, password?, disabled?}``: at least one.
+         */
+        UserChange: {
+            /** Disabled */
+            disabled?: boolean;
+            /**
+             * Password
+             * @description At least 8 characters
+             */
+            password?: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role?: "viewer" | "editor" | "admin";
+        };
+        /**
+         * UserCreate
+         * @description ``{username, password, role?}``.
+         */
+        UserCreate: {
+            /**
+             * Password
+             * @description At least 8 characters
+             */
+            password: string;
+            /**
+             * Role
+             * @default viewer
+             * @enum {string}
+             */
+            role: "viewer" | "editor" | "admin";
+            /**
+             * Username
+             * @description No '<', '>' or control characters, no whitespace at either end; unique in any case (other unprintable characters are a 422)
+             */
+            username: string;
+        };
+        /**
+         * UserPage
+         * @description A page of users.
+         */
+        UserPage: {
+            /** Items */
+            items: components["schemas"]["User"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * ValidationReport
+         * @description ``POST /api/validate``: every problem of the tree as it would be, the new errors among them that
+         *     would refuse a commit, and the secrets it would be refused for.
+         */
+        ValidationReport: {
+            /** Base */
+            base: string;
+            /** Blocking */
+            blocking: components["schemas"]["Problem"][];
+            /** Problems */
+            problems: components["schemas"]["Problem"][];
+            /** Secrets */
+            secrets: components["schemas"]["SecretFinding"][];
+            /** Valid */
+            valid: boolean;
+        };
     };
     responses: {
-        /** @description Malformed request */
+        /** @description The request breaks this document: malformed JSON, a wrong type, a missing or unknown field */
         400: {
             headers: {
                 [name: string]: unknown;
@@ -783,7 +1437,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Validation failed or secret found */
+        /** @description Well-formed but refused for what it means: the tree would not validate, a secret was found, a base or revision names no commit, a path git refuses */
         422: {
             headers: {
                 [name: string]: unknown;
@@ -801,6 +1455,15 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
+        /** @description A service the answer needs (Plex, Redis) is unreachable; retry after Retry-After when given */
+        503: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
     };
     parameters: never;
     requestBodies: never;
@@ -809,10 +1472,10 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    "api.audit.list_audit.get": {
+    audit_list_audit: {
         parameters: {
             query?: {
-                /** @description Page size, 1 to 500 (default 50) */
+                /** @description Page size, 1 to 500 */
                 limit?: number;
                 /** @description The previous page's next_cursor */
                 cursor?: string;
@@ -847,9 +1510,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.auth.login.post": {
+    auth_login: {
         parameters: {
             query?: never;
             header?: never;
@@ -858,10 +1522,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    password: string;
-                    username: string;
-                };
+                "application/json": components["schemas"]["Login"];
             };
         };
         responses: {
@@ -871,7 +1532,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["SignedIn"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -883,9 +1548,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.auth.logout.post": {
+    auth_logout: {
         parameters: {
             query?: never;
             header?: never;
@@ -894,9 +1560,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": {
-                    refresh_token?: string;
-                };
+                "application/json": components["schemas"]["LogoutBody"];
             };
         };
         responses: {
@@ -918,9 +1582,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.auth.me.get": {
+    auth_me: {
         parameters: {
             query?: never;
             header?: never;
@@ -935,7 +1600,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["User"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -947,9 +1616,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.auth.change_password.post": {
+    auth_change_password: {
         parameters: {
             query?: never;
             header?: never;
@@ -958,10 +1628,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    current_password: string;
-                    new_password: string;
-                };
+                "application/json": components["schemas"]["PasswordChange"];
             };
         };
         responses: {
@@ -971,7 +1638,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["SignedIn"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -983,20 +1654,19 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.auth.refresh.post": {
+    auth_refresh: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": {
-                    refresh_token: string;
-                };
+                "application/json": components["schemas"]["RefreshBody"];
             };
         };
         responses: {
@@ -1006,7 +1676,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["SignedIn"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -1018,17 +1692,18 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.collections.list_all.get": {
+    collections_list_all: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 500 */
+                limit?: number;
+                /** @description The previous page's next_cursor (opaque: letters, digits, - and _) */
+                cursor?: string;
                 /** @description The commit, branch or tag to read at (default main) */
                 rev?: string;
-                /** @description Page size, 1 to 500 (default 50) */
-                limit?: number;
-                /** @description The previous page's next_cursor */
-                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -1054,9 +1729,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.collections.create_one.post": {
+    collections_create_one: {
         parameters: {
             query?: never;
             header?: never;
@@ -1065,18 +1741,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description The commit the edit is based on (compare-and-swap) */
-                    base: string;
-                    /** @description The definition as JSON (give this or `yaml`) */
-                    definition?: Record<string, never>;
-                    file: string;
-                    /** @description The commit message (a default names what changed) */
-                    message?: string;
-                    name: string;
-                    /** @description The definition as YAML text, comments kept (or `definition`) */
-                    yaml?: string;
-                };
+                "application/json": components["schemas"]["EntryPost"];
             };
         };
         responses: {
@@ -1086,7 +1751,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["CommitResult"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -1098,9 +1767,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.collections.get_one.get": {
+    collections_get_one: {
         parameters: {
             query?: {
                 /** @description The commit, branch or tag to read at (default main) */
@@ -1108,6 +1778,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description `<file>::<name>`: a YAML file of the repository and the entry's name */
                 ident: string;
             };
             cookie?: never;
@@ -1132,29 +1803,22 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.collections.put_one.put": {
+    collections_put_one: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description `<file>::<name>`: a YAML file of the repository and the entry's name */
                 ident: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description The commit the edit is based on (compare-and-swap) */
-                    base: string;
-                    /** @description The definition as JSON (give this or `yaml`) */
-                    definition?: Record<string, never>;
-                    /** @description The commit message (a default names what changed) */
-                    message?: string;
-                    /** @description The definition as YAML text, comments kept (or `definition`) */
-                    yaml?: string;
-                };
+                "application/json": components["schemas"]["EntryPut"];
             };
         };
         responses: {
@@ -1164,7 +1828,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["CommitResult"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -1176,18 +1844,20 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.collections.delete_one.delete": {
+    collections_delete_one: {
         parameters: {
             query: {
-                /** @description The commit the deletion is based on (compare-and-swap) */
+                /** @description The commit the edit is based on (compare-and-swap): a sha, main or a tag; one that names no commit is a 422 */
                 base: string;
-                /** @description Commit message (a default names the entry and file) */
+                /** @description The commit message (a default names what changed) */
                 message?: string;
             };
             header?: never;
             path: {
+                /** @description `<file>::<name>`: a YAML file of the repository and the entry's name */
                 ident: string;
             };
             cookie?: never;
@@ -1200,7 +1870,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["CommitResult"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -1212,13 +1886,14 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.history.get_diff.get": {
+    history_get_diff: {
         parameters: {
-            query: {
-                /** @description The older commit */
-                from: string;
+            query?: {
+                /** @description The older commit (default: the parent of `to`) */
+                from?: string;
                 /** @description The newer commit (default main) */
                 to?: string;
                 /** @description Only this file */
@@ -1236,7 +1911,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["Diff"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -1248,9 +1927,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.docs.docs_page.get": {
+    docs_docs_page: {
         parameters: {
             query?: never;
             header?: never;
@@ -1277,19 +1957,20 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.files.list_files.get": {
+    files_list_files: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 500 */
+                limit?: number;
+                /** @description The previous page's next_cursor (opaque: letters, digits, - and _) */
+                cursor?: string;
                 /** @description The commit, branch or tag to read at (default main) */
                 rev?: string;
                 /** @description Only files under this folder */
                 prefix?: string;
-                /** @description Page size, 1 to 500 (default 50) */
-                limit?: number;
-                /** @description The previous page's next_cursor */
-                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -1303,7 +1984,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["FilePage"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -1315,9 +2000,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.files.post_files.post": {
+    files_post_files: {
         parameters: {
             query?: never;
             header?: never;
@@ -1326,22 +2012,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description The commit the edit is based on (compare-and-swap) */
-                    base: string;
-                    changes: {
-                        /** @description Its whole new text (with 'from': the renamed file's) */
-                        content?: string;
-                        /** @description true deletes the file */
-                        delete?: boolean;
-                        /** @description Rename this file to 'path' (keeping it, or with 'content') */
-                        from?: string;
-                        /** @description The file written, deleted, or renamed to */
-                        path: string;
-                    }[];
-                    /** @description The commit message (a default names what changed) */
-                    message?: string;
-                };
+                "application/json": components["schemas"]["BatchWrite"];
             };
         };
         responses: {
@@ -1351,7 +2022,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["CommitResult"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -1363,9 +2038,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.files.get_file.get": {
+    files_get_file: {
         parameters: {
             query?: {
                 /** @description The commit, branch or tag to read at (default main) */
@@ -1373,6 +2049,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description A file path in the repository: '/'-separated, no empty, '.' or '..' parts, no backslash or control characters (git's own rules are checked by the server: 422) */
                 path: string;
             };
             cookie?: never;
@@ -1385,7 +2062,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["FileObject"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -1397,27 +2078,22 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.files.put_file.put": {
+    files_put_file: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description A file path in the repository: '/'-separated, no empty, '.' or '..' parts, no backslash or control characters (git's own rules are checked by the server: 422) */
                 path: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description The commit the edit is based on (compare-and-swap) */
-                    base: string;
-                    /** @description The whole new text of the file */
-                    content: string;
-                    /** @description The commit message (a default names what changed) */
-                    message?: string;
-                };
+                "application/json": components["schemas"]["FileWrite"];
             };
         };
         responses: {
@@ -1427,7 +2103,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["CommitResult"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -1439,18 +2119,20 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.files.delete_file.delete": {
+    files_delete_file: {
         parameters: {
             query: {
-                /** @description The commit the deletion is based on */
+                /** @description The commit the edit is based on (compare-and-swap): a sha, main or a tag; one that names no commit is a 422 */
                 base: string;
-                /** @description The commit message */
+                /** @description The commit message (a default names what changed) */
                 message?: string;
             };
             header?: never;
             path: {
+                /** @description A file path in the repository: '/'-separated, no empty, '.' or '..' parts, no backslash or control characters (git's own rules are checked by the server: 422) */
                 path: string;
             };
             cookie?: never;
@@ -1463,7 +2145,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["CommitResult"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -1475,9 +2161,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.auth.health.get": {
+    auth_health: {
         parameters: {
             query?: never;
             header?: never;
@@ -1492,7 +2179,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["Health"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -1504,14 +2195,15 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.history.list_history.get": {
+    history_list_history: {
         parameters: {
             query?: {
-                /** @description Page size, 1 to 500 (default 50) */
+                /** @description Page size, 1 to 500 */
                 limit?: number;
-                /** @description The previous page's next_cursor */
+                /** @description The previous page's next_cursor (opaque: letters, digits, - and _) */
                 cursor?: string;
                 /** @description Only commits touching this path */
                 path?: string;
@@ -1528,7 +2220,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["CommitPage"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -1540,13 +2236,15 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.history.get_commit.get": {
+    history_get_commit: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description A commit sha (4 to 40 hex digits), main, or a tag, optionally with ~N or ^N */
                 sha: string;
             };
             cookie?: never;
@@ -1559,7 +2257,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["Commit"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -1571,24 +2273,22 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.history.restore.post": {
+    history_restore: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description A commit sha (4 to 40 hex digits), main, or a tag, optionally with ~N or ^N */
                 sha: string;
             };
             cookie?: never;
         };
         requestBody?: {
             content: {
-                "application/json": {
-                    message?: string;
-                    /** @description One file or folder (default: the whole tree) */
-                    path?: string;
-                };
+                "application/json": components["schemas"]["RestoreBody"];
             };
         };
         responses: {
@@ -1598,7 +2298,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["CommitResult"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -1610,22 +2314,22 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.history.revert.post": {
+    history_revert: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description A commit sha (4 to 40 hex digits), main, or a tag, optionally with ~N or ^N */
                 sha: string;
             };
             cookie?: never;
         };
         requestBody?: {
             content: {
-                "application/json": {
-                    message?: string;
-                };
+                "application/json": components["schemas"]["RevertBody"];
             };
         };
         responses: {
@@ -1635,7 +2339,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["CommitResult"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -1647,19 +2355,20 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.libraries.list_libraries.get": {
+    libraries_list_libraries: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 500 */
+                limit?: number;
+                /** @description The previous page's next_cursor (opaque: letters, digits, - and _) */
+                cursor?: string;
                 /** @description The commit, branch or tag whose config.yml is read (default main) */
                 rev?: string;
                 /** @description 1 reads Plex again instead of the answer cached for 60 seconds */
                 refresh?: "0" | "1" | "true" | "false";
-                /** @description Page size, 1 to 500 (default 50) */
-                limit?: number;
-                /** @description The previous page's next_cursor */
-                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -1685,9 +2394,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.libraries.get_library.get": {
+    libraries_get_library: {
         parameters: {
             query?: {
                 /** @description The commit, branch or tag whose config.yml is read (default main) */
@@ -1721,9 +2431,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.docs.openapi.get": {
+    docs_openapi: {
         parameters: {
             query?: never;
             header?: never;
@@ -1750,17 +2461,18 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.overlays.list_all.get": {
+    overlays_list_all: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 500 */
+                limit?: number;
+                /** @description The previous page's next_cursor (opaque: letters, digits, - and _) */
+                cursor?: string;
                 /** @description The commit, branch or tag to read at (default main) */
                 rev?: string;
-                /** @description Page size, 1 to 500 (default 50) */
-                limit?: number;
-                /** @description The previous page's next_cursor */
-                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -1786,9 +2498,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.overlays.create_one.post": {
+    overlays_create_one: {
         parameters: {
             query?: never;
             header?: never;
@@ -1797,18 +2510,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description The commit the edit is based on (compare-and-swap) */
-                    base: string;
-                    /** @description The definition as JSON (give this or `yaml`) */
-                    definition?: Record<string, never>;
-                    file: string;
-                    /** @description The commit message (a default names what changed) */
-                    message?: string;
-                    name: string;
-                    /** @description The definition as YAML text, comments kept (or `definition`) */
-                    yaml?: string;
-                };
+                "application/json": components["schemas"]["EntryPost"];
             };
         };
         responses: {
@@ -1818,7 +2520,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["CommitResult"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -1830,9 +2536,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.overlays.get_one.get": {
+    overlays_get_one: {
         parameters: {
             query?: {
                 /** @description The commit, branch or tag to read at (default main) */
@@ -1840,6 +2547,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description `<file>::<name>`: a YAML file of the repository and the entry's name */
                 ident: string;
             };
             cookie?: never;
@@ -1864,29 +2572,22 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.overlays.put_one.put": {
+    overlays_put_one: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description `<file>::<name>`: a YAML file of the repository and the entry's name */
                 ident: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description The commit the edit is based on (compare-and-swap) */
-                    base: string;
-                    /** @description The definition as JSON (give this or `yaml`) */
-                    definition?: Record<string, never>;
-                    /** @description The commit message (a default names what changed) */
-                    message?: string;
-                    /** @description The definition as YAML text, comments kept (or `definition`) */
-                    yaml?: string;
-                };
+                "application/json": components["schemas"]["EntryPut"];
             };
         };
         responses: {
@@ -1896,7 +2597,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["CommitResult"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -1908,18 +2613,20 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.overlays.delete_one.delete": {
+    overlays_delete_one: {
         parameters: {
             query: {
-                /** @description The commit the deletion is based on (compare-and-swap) */
+                /** @description The commit the edit is based on (compare-and-swap): a sha, main or a tag; one that names no commit is a 422 */
                 base: string;
-                /** @description Commit message (a default names the entry and file) */
+                /** @description The commit message (a default names what changed) */
                 message?: string;
             };
             header?: never;
             path: {
+                /** @description `<file>::<name>`: a YAML file of the repository and the entry's name */
                 ident: string;
             };
             cookie?: never;
@@ -1932,7 +2639,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["CommitResult"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -1944,14 +2655,15 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.secrets.list_secrets.get": {
+    secrets_list_secrets: {
         parameters: {
             query?: {
-                /** @description Page size, 1 to 500 (default 50) */
+                /** @description Page size, 1 to 500 */
                 limit?: number;
-                /** @description The previous page's next_cursor */
+                /** @description The previous page's next_cursor (opaque: letters, digits, - and _) */
                 cursor?: string;
             };
             header?: never;
@@ -1978,23 +2690,22 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.secrets.put_secret.put": {
+    secrets_put_secret: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description A letter, then letters, digits and '_' (at most 64; stored lower-case); the engine's own setting names and 'panel_...' are a 422 */
                 name: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description The secret; never shown again */
-                    value: string;
-                };
+                "application/json": components["schemas"]["SecretValue"];
             };
         };
         responses: {
@@ -2025,13 +2736,15 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.secrets.delete_secret.delete": {
+    secrets_delete_secret: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description A letter, then letters, digits and '_' (at most 64; stored lower-case); the engine's own setting names and 'panel_...' are a 422 */
                 name: string;
             };
             cookie?: never;
@@ -2056,9 +2769,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.collections.system_config.get_config.get": {
+    collections_system_config_get_config: {
         parameters: {
             query?: {
                 /** @description The commit, branch or tag to read at (default main) */
@@ -2088,9 +2802,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.collections.system_config.put_config.put": {
+    collections_system_config_put_config: {
         parameters: {
             query?: never;
             header?: never;
@@ -2099,14 +2814,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description The commit the edit is based on (compare-and-swap) */
-                    base: string;
-                    /** @description The whole new text of the file */
-                    content: string;
-                    /** @description The commit message (a default names what changed) */
-                    message?: string;
-                };
+                "application/json": components["schemas"]["FileWrite"];
             };
         };
         responses: {
@@ -2116,7 +2824,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["CommitResult"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -2128,9 +2840,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.system.status.get": {
+    system_status: {
         parameters: {
             query?: never;
             header?: never;
@@ -2157,14 +2870,15 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.users.list_tokens.get": {
+    users_list_tokens: {
         parameters: {
             query?: {
-                /** @description Page size, 1 to 500 (default 50) */
+                /** @description Page size, 1 to 500 */
                 limit?: number;
-                /** @description The previous page's next_cursor */
+                /** @description The previous page's next_cursor (opaque: letters, digits, - and _) */
                 cursor?: string;
             };
             header?: never;
@@ -2179,7 +2893,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["TokenPage"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -2191,9 +2909,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.users.add_token.post": {
+    users_add_token: {
         parameters: {
             query?: never;
             header?: never;
@@ -2202,13 +2921,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description ISO-8601 time or days from now, at most 3650 days ahead */
-                    expires_at?: string | number;
-                    name: string;
-                    /** @description 'write' needs the editor or admin role */
-                    scopes?: ("read" | "write")[];
-                };
+                "application/json": components["schemas"]["TokenCreate"];
             };
         };
         responses: {
@@ -2218,7 +2931,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["NewToken"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -2230,9 +2947,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.users.revoke_token.delete": {
+    users_revoke_token: {
         parameters: {
             query?: never;
             header?: never;
@@ -2249,7 +2967,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["Token"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -2261,14 +2983,15 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.users.list_users.get": {
+    users_list_users: {
         parameters: {
             query?: {
-                /** @description Page size, 1 to 500 (default 50) */
+                /** @description Page size, 1 to 500 */
                 limit?: number;
-                /** @description The previous page's next_cursor */
+                /** @description The previous page's next_cursor (opaque: letters, digits, - and _) */
                 cursor?: string;
             };
             header?: never;
@@ -2283,7 +3006,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["UserPage"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -2295,9 +3022,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.users.add_user.post": {
+    users_add_user: {
         parameters: {
             query?: never;
             header?: never;
@@ -2306,13 +3034,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    password: string;
-                    /** @enum {unknown} */
-                    role?: "viewer" | "editor" | "admin";
-                    /** @description printable characters, no '<' or '>', no whitespace at either end; unique in any case */
-                    username: string;
-                };
+                "application/json": components["schemas"]["UserCreate"];
             };
         };
         responses: {
@@ -2322,7 +3044,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["User"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -2334,9 +3060,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.users.get_user.get": {
+    users_get_user: {
         parameters: {
             query?: never;
             header?: never;
@@ -2353,7 +3080,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["User"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -2365,9 +3096,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.users.delete_user.delete": {
+    users_delete_user: {
         parameters: {
             query?: never;
             header?: never;
@@ -2384,7 +3116,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["User"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -2396,9 +3132,10 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "api.users.patch_user.patch": {
+    users_patch_user: {
         parameters: {
             query?: never;
             header?: never;
@@ -2409,12 +3146,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    disabled?: boolean;
-                    password?: string;
-                    /** @enum {unknown} */
-                    role?: "viewer" | "editor" | "admin";
-                };
+                "application/json": components["schemas"]["UserChange"];
             };
         };
         responses: {
@@ -2424,7 +3156,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope"];
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["User"];
+                        /** @constant */
+                        success?: true;
+                    };
                 };
             };
             400: components["responses"]["400"];
@@ -2436,9 +3172,48 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
-    "schemas.schema.get": {
+    validate_validate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchWrite"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["ValidationReport"];
+                        /** @constant */
+                        success?: true;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            413: components["responses"]["413"];
+            415: components["responses"]["415"];
+            422: components["responses"]["422"];
+            429: components["responses"]["429"];
+            503: components["responses"]["503"];
+        };
+    };
+    schemas_schema: {
         parameters: {
             query?: never;
             header?: never;
@@ -2467,6 +3242,7 @@ export interface operations {
             415: components["responses"]["415"];
             422: components["responses"]["422"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
 }

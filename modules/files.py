@@ -17,7 +17,7 @@ from modules.kometa_defaults import lookup_default, shipped_defaults
 from modules.yamlio import load, parse, where
 
 Fetch = Callable[[str], str]
-SECTIONS = ("templates", "collections", "dynamic_collections", "external_templates")
+SECTIONS = ("templates", "collections", "dynamic_collections", "external_templates", "metadata")
 URL_TIMEOUT = 30
 
 
@@ -38,6 +38,8 @@ class CollectionFile:
     external_templates: list[FileRef]
     ref: FileRef
     file: str = field(default="")
+    metadata: Location | None = None
+    """Where a `metadata:` section is (Kometa applies its edits; this engine skips them with a warning)."""
 
 
 def load_collection_files(
@@ -167,14 +169,15 @@ def _checked(
         external_templates=external,
         ref=ref,
         file=file,
+        metadata=where(data, file, "metadata") if "metadata" in data else None,
     )
 
 
 def _unknown_section(key: str, allowed: str) -> str:
     """The message for a top-level key a collection file cannot have."""
     message = f"{key}: not allowed in a collection file (allowed: {allowed})"
-    if key in ("metadata", "overlays"):
-        return f"{message}; metadata and overlay files are not yet supported"
+    if key == "overlays":
+        return f"{message}; overlay files are not yet supported"
     if key == "playlists":
         return f"{message}; playlists belong in playlist_files, which are not yet supported"
     return message

@@ -327,6 +327,12 @@ def _run_files(
             continue
         for collection_file in files:
             events.emit("file_start", library=library.name, file=collection_file.source)
+            if collection_file.metadata is not None:
+                message = (
+                    f"{collection_file.metadata}: metadata edits are not applied by this engine yet; skipped"
+                )
+                report.warnings.append(message)
+                events.warning(message, library=library.name, file=collection_file.source)
             try:
                 report.collections.extend(
                     run_file(context, library, collection_file, run, events, options.fetch)

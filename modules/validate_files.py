@@ -28,7 +28,14 @@ from modules.kometa_defaults import (
     lookup_default,
     shipped_defaults,
 )
-from modules.validate_definitions import DefinitionChecker, LibraryInfo, Templates, TemplateSource
+from modules.templates import TemplateError, apply_templates
+from modules.validate_definitions import (
+    DefinitionChecker,
+    LibraryInfo,
+    Templates,
+    TemplateSource,
+    has_errors,
+)
 from modules.validate_document import Document, JsonPath, Problem, load_document
 from modules.validate_notes import LIST_KINDS, config_notes, schedule_problem
 from modules.validate_schema import did_you_mean, schema_problems
@@ -133,6 +140,11 @@ class Session:
             if key not in SECTIONS and key == "translations":
                 message = "`translations` is not supported by this engine, which refuses files that have it"
                 self.problems.append(document.problem((key,), "warning", "unsupported", message))
+            elif key == "metadata":
+                message = (
+                    "metadata edits are not applied by this engine yet; the file's collections still run"
+                )
+                self.problems.append(document.problem((key,), "warning", "unsupported", message))
 
     # ------------------------------------------------------------------ config.yml
 
@@ -149,7 +161,10 @@ class Session:
         for name, node in libraries.items() if isinstance(libraries, dict) else ():
             self.library(document, str(name), node if isinstance(node, dict) else {})
         for ref in self.refs(document, ("playlist_files",)):
-            self.check_ref(ref, LibraryInfo("", None), "playlist")
+            places: dict[str, tuple[Document, JsonPath]] = {
+                str(k): (document, (*ref.block, "template_variables", k)) for k in ref.variables
+            }
+            self.check_ref(ref, LibraryInfo("", None, dict(ref.variables), places), "playlist")
 
     def library(self, config: Document, name: str, node: dict[str, Any]) -> None:
         """Every file list of one library."""
@@ -182,12 +197,15 @@ class Session:
     # ------------------------------------------------------------------ file blocks
 
     def refs(self, document: Document, path: JsonPath, schedules: bool = True) -> list[Ref]:
-        """The file blocks of the list at `path` (a list, one path, or nothing)."""
+        """The file blocks of the list at `path` (a list, one block, one path, or nothing)."""
         node: Any = document.data
         for part in path:
             node = node.get(part) if isinstance(node, dict) else None
         if isinstance(node, str) and node.strip():
             return [Ref("file", node.strip(), document, path, path)]
+        if isinstance(node, dict):  # one block without the list: Kometa wraps it
+            ref = self._block(document, path, node)
+            return [ref] if ref is not None else []
         refs = []
         for index, item in enumerate(node if isinstance(node, list) else ()):
             item_path = (*path, index)
@@ -222,6 +240,8 @@ class Session:
             document = self.open(path, kind, (ref.document, ref.path))
             if document is not None and kind == "collection" and isinstance(document.data, dict):
                 self.collection(document, library)
+            elif document is not None and kind == "playlist" and isinstance(document.data, dict):
+                self.playlists(document, library)
 
     def resolve(self, ref: Ref, libtype: str | None, kind: str | None) -> list[Path]:
         """The local files a block stands for; problems for missing ones, notes for remote ones."""
@@ -294,6 +314,36 @@ class Session:
         self.definitions.check_file(
             document, templates, library, self.schema_errors.get(document.source, set())
         )
+
+    def playlists(self, document: Document, library: LibraryInfo) -> None:
+        """Playlists that call templates still need `libraries` once their templates are applied."""
+        entries = document.data.get("playlists")
+        skip = self.schema_errors.get(document.source, set())
+        templates = self.templates(document, library)
+        for name, value in entries.items() if isinstance(entries, dict) else ():
+            if (
+                not isinstance(value, dict)
+                or "template" not in value
+                or has_errors(skip, ("playlists", name))
+            ):
+                continue
+            try:
+                applied = apply_templates(
+                    str(name),
+                    value,
+                    templates.bodies,
+                    kind="playlist",
+                    library_type="item",
+                    config_variables=library.variables,
+                    external_variables=templates.external,
+                )
+            except TemplateError:
+                continue  # the engine does not run playlists yet; only `libraries` is checked here
+            if applied.get("libraries") in (None, "", []):
+                message = f"`{name}` needs `libraries`: neither the playlist nor its templates set it"
+                self.problems.append(
+                    document.problem(("playlists", name), "error", "schema-required", message)
+                )
 
     def templates(self, document: Document, library: LibraryInfo) -> Templates:
         """The file's own templates, then those of its external_templates (each file once)."""

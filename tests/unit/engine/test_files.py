@@ -271,42 +271,37 @@ def test_git_and_repo_unsupported(dirs: tuple[Path, Path], kind: FileKind) -> No
         ),
         pytest.param(
             BASIC + "overlays:\n  4K: {}\n",
-            "F:4:1: overlays: not allowed in a collection file (allowed: templates, collections, dynamic_collections, external_templates); metadata and overlay files are not yet supported",
+            "F:4:1: overlays: not allowed in a collection file (allowed: templates, collections, dynamic_collections, external_templates, metadata); overlay files are not yet supported",
             id="overlays",
         ),
         pytest.param(
-            "metadata:\n  Movie: {}\n",
-            "F:1:1: metadata: not allowed in a collection file (allowed: templates, collections, dynamic_collections, external_templates); metadata and overlay files are not yet supported",
-            id="metadata",
-        ),
-        pytest.param(
             BASIC + "playlists:\n  P: {}\n",
-            "F:4:1: playlists: not allowed in a collection file (allowed: templates, collections, dynamic_collections, external_templates); playlists belong in playlist_files, which are not yet supported",
+            "F:4:1: playlists: not allowed in a collection file (allowed: templates, collections, dynamic_collections, external_templates, metadata); playlists belong in playlist_files, which are not yet supported",
             id="playlists",
         ),
         pytest.param(
             BASIC + "colections:\n  B: {}\n",
-            "F:4:1: colections: not allowed in a collection file (allowed: templates, collections, dynamic_collections, external_templates)",
+            "F:4:1: colections: not allowed in a collection file (allowed: templates, collections, dynamic_collections, external_templates, metadata)",
             id="typo",
         ),
         pytest.param(
             "- Action\n- Drama\n",
-            "F:1:1: a collection file must be a mapping with templates, collections, dynamic_collections, external_templates, got a list",
+            "F:1:1: a collection file must be a mapping with templates, collections, dynamic_collections, external_templates, metadata, got a list",
             id="not-mapping",
         ),
         pytest.param(
             "just text\n",
-            "F: a collection file must be a mapping with templates, collections, dynamic_collections, external_templates, got str 'just text'",
+            "F: a collection file must be a mapping with templates, collections, dynamic_collections, external_templates, metadata, got str 'just text'",
             id="scalar",
         ),
         pytest.param(
             "",
-            "F: collection file is empty; it needs one of templates, collections, dynamic_collections, external_templates",
+            "F: collection file is empty; it needs one of templates, collections, dynamic_collections, external_templates, metadata",
             id="empty",
         ),
         pytest.param(
             "# only a comment\n",
-            "F: collection file is empty; it needs one of templates, collections, dynamic_collections, external_templates",
+            "F: collection file is empty; it needs one of templates, collections, dynamic_collections, external_templates, metadata",
             id="comment-only",
         ),
         pytest.param(

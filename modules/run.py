@@ -16,9 +16,10 @@ from modules.config import Config, FileRef, LibraryConfig
 from modules.context import LibraryContext
 from modules.errors import KometaError, Location, PlexError, UnsupportedError
 from modules.events import Events
-from modules.files import CollectionFile, load_collection_files, merged_templates
+from modules.files import CollectionFile, http_get, load_collection_files, merged_templates
 from modules.kometa_defaults import DEFAULTS_DIR
 from modules.plex import PlexGateway, Section
+from modules.remote_files import RemoteFiles, cache_dir, community_url
 from modules.report import LibraryReport, RunReport
 from modules.schedule import check
 from modules.templates import apply_templates
@@ -36,6 +37,10 @@ class RunOptions:
     verify_ssl: bool = True
     now: datetime | None = None
     fetch: Callable[[str], str] | None = None
+    community_url: str | None = None
+    """Base of `git:` files (None: KOMETA_COMMUNITY_URL, else Kometa's community repository)."""
+    cache_dir: Path | None = None
+    """Where downloaded `git:` / `repo:` files are kept (None: KOMETA_CACHE_DIR, else cache/ beside config.yml)."""
 
 
 class Gateways:
@@ -82,7 +87,7 @@ def run_file(
     collection_file: CollectionFile,
     run: RunSettings,
     events: Events,
-    fetch: Callable[[str], str] | None,
+    options: RunOptions,
 ) -> list[Any]:
     config_dir = run.config_dir
     source = collection_file.source
@@ -91,8 +96,9 @@ def run_file(
         config_dir,
         DEFAULTS_DIR,
         context.libtype,
-        fetch,
+        options.fetch,
         warn=lambda message: events.warning(message, library=library.name, file=source),
+        remote=remote_files(run, options),
     )
     variables = {**library.template_variables, **collection_file.ref.template_variables}
 
@@ -298,6 +304,21 @@ def run_library(
     return report
 
 
+def remote_files(run: RunSettings, options: RunOptions) -> RemoteFiles:
+    """How this run reads `git:` / `repo:` blocks."""
+    return RemoteFiles(
+        options.fetch or http_get,
+        options.cache_dir or cache_dir(run.config_dir),
+        options.community_url or community_url(),
+        run.settings.custom_repo,
+    )
+
+
+def _file_warning(report: LibraryReport, events: Events, library: str, message: str) -> None:
+    report.warnings.append(message)
+    events.warning(message, library=library)
+
+
 def _run_files(
     context: LibraryContext,
     library: LibraryConfig,
@@ -315,8 +336,12 @@ def _run_files(
             if not decision.run:
                 events.info(f"{ref.location}: {ref.value} not scheduled: {decision.reason}")
                 continue
+        remote = remote_files(run, options)
+        warn = partial(_file_warning, report, events, library.name)
         try:
-            files = load_collection_files(ref, run.config_dir, DEFAULTS_DIR, context.libtype, options.fetch)
+            files = load_collection_files(
+                ref, run.config_dir, DEFAULTS_DIR, context.libtype, options.fetch, remote, warn
+            )
         except UnsupportedError as exc:
             report.warnings.append(str(exc))
             events.warning(str(exc), library=library.name)
@@ -334,9 +359,7 @@ def _run_files(
                 report.warnings.append(message)
                 events.warning(message, library=library.name, file=collection_file.source)
             try:
-                report.collections.extend(
-                    run_file(context, library, collection_file, run, events, options.fetch)
-                )
+                report.collections.extend(run_file(context, library, collection_file, run, events, options))
             except KometaError as exc:
                 report.errors.append(str(exc))
                 events.error(str(exc), library=library.name, file=collection_file.source)

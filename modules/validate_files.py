@@ -3,7 +3,8 @@
 File blocks are resolved as the engine resolves them (`modules.config_blocks`, `modules.files`): `file` and
 `folder` against the config folder, `default` with `modules.kometa_defaults` (a Kometa default this engine
 does not ship is an `unsupported` warning, a name Kometa does not know an `unknown-default` error), `url`
-not fetched (a `remote` warning), `git` / `repo` not read by this engine (an `unsupported` warning). Collection files
+not fetched (a `remote` warning), `git` / `repo` checked from the copy an earlier run kept (else a `remote`
+warning; `repo:` without `settings.custom_repo` is an error). Collection files
 are then checked with their templates (own and external) for the library that lists them.
 
 Plex is not asked, so a library's type (movie, show, artist) comes from `library_types`, else from its
@@ -20,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from modules.config_blocks import YAML_SUFFIXES, file_candidates, legacy_default, resolve_path
-from modules.files import SECTIONS
+from modules.errors import ConfigError, Location
+from modules.files import SECTIONS, http_get
 from modules.kometa_defaults import (
     DEFAULTS_DIR,
     Namespace,
@@ -28,6 +30,7 @@ from modules.kometa_defaults import (
     lookup_default,
     shipped_defaults,
 )
+from modules.remote_files import RemoteFiles, cache_dir, community_url
 from modules.templates import TemplateError, apply_templates
 from modules.validate_definitions import (
     DefinitionChecker,
@@ -91,8 +94,11 @@ class Session:
         secrets: Mapping[str, str] | None = None,
         defaults_dir: Path = DEFAULTS_DIR,
         library_types: Mapping[str, str] | None = None,
+        cache: Path | None = None,
     ) -> None:
         self.strict = strict
+        self.cache_dir = cache
+        self.custom_repo: str | None = None
         self.secrets = secrets
         self.defaults_dir = defaults_dir
         self.library_types = dict(library_types or {})
@@ -154,6 +160,11 @@ class Session:
         document = self.open(path, "config", None)
         if document is None or not isinstance(document.data, dict):
             return
+        settings = document.data.get("settings")
+        custom_repo = settings.get("custom_repo") if isinstance(settings, dict) else None
+        self.custom_repo = (
+            str(custom_repo) if isinstance(custom_repo, str) and "<<" not in custom_repo else None
+        )
         self.problems.extend(
             config_notes(document, self.secrets, self.schema_errors.get(document.source, set()))
         )
@@ -252,9 +263,7 @@ class Session:
             self.problems.append(ref.document.problem(ref.path, "warning", "remote", message))
             return []
         if ref.kind in ("git", "repo"):
-            message = f"`{ref.kind}: {ref.value}` is not checked: this engine does not read the Kometa community repository"
-            self.problems.append(ref.document.problem(ref.path, "warning", "unsupported", message))
-            return []
+            return self._remote(ref)
         if ref.kind == "default":
             namespace = NAMESPACES.get(kind or "")
             return self._default(ref, libtype, namespace) if namespace else []
@@ -273,6 +282,24 @@ class Session:
                 ref.path, "error", "missing-file", message, did_you_mean(base.name, siblings)
             )
         )
+        return []
+
+    def _remote(self, ref: Ref) -> list[Path]:
+        """A `git:` / `repo:` file: its copy kept by an earlier run when there is one (never downloaded here)."""
+        remote = RemoteFiles(
+            http_get, self.cache_dir or cache_dir(self.config_dir), community_url(), self.custom_repo
+        )
+        line, column = ref.document.position(ref.path)
+        try:
+            url = remote.address(ref.kind, ref.value, Location(ref.document.source, line, column))
+        except ConfigError as exc:
+            self.problems.append(ref.document.problem(ref.path, "error", "missing-file", exc.message))
+            return []
+        kept = remote.cached(url)
+        if kept.is_file():
+            return [kept]
+        message = f"`{ref.kind}: {ref.value}` ({url}) is not checked (remote; a run keeps a copy that is checked then)"
+        self.problems.append(ref.document.problem(ref.path, "warning", "remote", message))
         return []
 
     def _folder(self, ref: Ref, base: Path) -> list[Path]:

@@ -13,7 +13,7 @@ import pytest
 from modules.report import RunReport
 from plexsim.model import Item
 from tests.support.engine_e2e import Engine, has, keys
-from tests.support.engine_run import collection_report, local_http
+from tests.support.engine_run import TOKEN, collection_report, local_http, run_kometa
 
 MOVIES = """\
 external_templates:
@@ -195,3 +195,26 @@ def test_git_file_offline_without_a_kept_copy_fails_that_block_only(engine: Engi
     assert f"git: someone/Genres: cannot download {gone}/community/someone/Genres.yml" in error
     assert "no copy is kept" in error
     assert [c.name for c in report.libraries[0].collections] == ["Local"]
+
+
+def test_kometa_py_reads_the_community_base_and_cache_from_the_environment(
+    engine: Engine, tmp_path: Path, movies: list[Item]
+) -> None:
+    """KOMETA_COMMUNITY_URL and KOMETA_CACHE_DIR reach `--run`; `--validate` then checks the kept copy."""
+    engine.write_config(libraries="Movies:\n  collection_files:\n    - git: someone/Genres\n")
+    cache = tmp_path / "kept"
+    with local_http() as host:
+        host.files["/community/someone/Genres.yml"] = GENRES
+        env = {
+            "KOMETA_PLEX_URL": engine.url,
+            "KOMETA_PLEXTOKEN": TOKEN,
+            "KOMETA_COMMUNITY_URL": f"{host.url}/community",
+            "KOMETA_CACHE_DIR": str(cache),
+        }
+        done = run_kometa(["--run", "--config", str(engine.config_path)], env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert set(engine.members("Community Westerns")) == where(movies, has("genre", "Western"))
+    [kept] = (cache / "remote").iterdir()
+    kept.write_text(GENRES.decode().replace("plex_search:", "plex_serch:"), encoding="utf-8")
+    checked = run_kometa(["--validate", "--config", str(engine.config_path)], env=env)
+    assert f"{kept}:4:5: warning[unknown-key]" in checked.stdout, checked.stdout

@@ -25,7 +25,7 @@ from modules.filters import compile_filters
 from modules.run import dynamic_spec
 from modules.schedule import ScheduleError, parse_schedule
 from modules.search import SearchError, build_query
-from modules.search_fields import TYPE_NUMBERS
+from modules.search_fields import ATTRIBUTES, TYPE_NUMBERS
 from modules.templates import TemplateError, apply_templates
 from modules.validate_document import Document, JsonPath, Problem, pointer
 from modules.validate_schema import did_you_mean, schemas
@@ -435,7 +435,13 @@ class DefinitionChecker:
         elif (inside := _IGNORED_IN_SEARCH.match(warning)) is not None:
             parts = split_engine_path(inside["path"], applied)
             text = f"`{inside['path']}` is ignored inside a search, as Kometa ignores it there"
-            hint = "put definition settings beside the builder, not inside it"
+            name = str(parts[-1]) if parts else ""
+            close = (
+                did_you_mean(name.partition(".")[0], [*ATTRIBUTES])
+                if name not in known_definition_keys()
+                else None
+            )
+            hint = close or "put definition settings beside the builder, not inside it"
         else:
             return False
         document, where = self._place(definition, parts, templates, library)

@@ -270,3 +270,13 @@ def test_single_file_validation_agrees(tmp_path: Path) -> None:
         "  The Matrix: {year: 1999}",
     )
     assert [p for p in validate_text(text, "movies.yml") if p.severity == "error"] == []
+
+
+def test_a_misspelt_attribute_at_the_top_of_a_search_is_ignored_with_a_hint(tmp_path: Path) -> None:
+    """Kometa reads only all/any (and the control keys) at the top of a smart_filter; `genrre` is skipped."""
+    movies = doc(
+        "collections:", "  A:", "    smart_filter:", "      genrre: Action", "      all: {year: 1999}"
+    )
+    [problem] = run(tmp_path, movies)
+    assert (problem.line, problem.column, problem.severity, problem.code) == (4, 7, "warning", "ignored")
+    assert problem.hint == "did you mean `genre`?"

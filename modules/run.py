@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from modules import artwork, dynamic, webhooks
-from modules.collection_run import GuidIndex, RunSettings, run_definition
+from modules.collection_run import GuidIndex, RunSettings, delete_collection, run_definition
 from modules.config import Config, FileRef, LibraryConfig
 from modules.context import LibraryContext
 from modules.errors import KometaError, Location, PlexError, UnsupportedError
 from modules.events import Events
 from modules.files import CollectionFile, http_get, load_collection_files, merged_templates
 from modules.kometa_defaults import DEFAULTS_DIR
+from modules.managed import has_label
 from modules.plex import PlexGateway, Section
 from modules.remote_files import RemoteFiles, cache_dir, community_url
 from modules.report import LibraryReport, RunReport
@@ -118,6 +119,7 @@ def run_file(
     for name, data in collection_file.collections.items():
         location = where(collection_file.collections, source, name)
         jobs.append(partial(_templated, context, str(name), data, location, apply, run, events))
+    taken = set(context.made) | {str(n) for n in collection_file.collections}
     for name, spec in collection_file.dynamic_collections.items():
         location = where(collection_file.dynamic_collections, source, name)
         try:
@@ -130,7 +132,20 @@ def run_file(
         if not generated:
             jobs.append(partial(_no_keys, str(name), location, events))
         for title, definition in generated:
-            jobs.append(partial(run_definition, context, title, definition, location, run, events))
+            plex_title = str(definition.get("name") or title)
+            if plex_title in taken:
+                jobs.append(partial(_duplicate, plex_title, str(name), location, events))
+                continue
+            taken.add(plex_title)
+            jobs.append(
+                partial(
+                    run_definition, context, title, definition, location, run, events, labels=(str(name),)
+                )
+            )
+        if isinstance(spec, dict) and str(spec.get("sync", "")).lower() == "true":
+            made = {str(definition.get("name") or title) for title, definition in generated}
+            for stale in sorted(_labelled(context, str(name)) - made):
+                jobs.append(partial(_sync_delete, context, stale, str(name), location))
     reports = []
     for index, job in enumerate(jobs, 1):
         events.emit("collection_start", library=library.name, file=source, index=index, total=len(jobs))
@@ -225,6 +240,35 @@ def _templated(
     except TemplateError as exc:
         return _error_report(name, exc, location, events)
     return run_definition(context, name, definition, location, run, events)
+
+
+def _labelled(context: LibraryContext, label: str) -> set[str]:
+    """Titles of the library's collections carrying `label` (a dynamic definition's mapping name)."""
+    return {title for title, collection in context.collections.items() if has_label(collection.labels, label)}
+
+
+def _sync_delete(context: LibraryContext, title: str, name: str, location: Location) -> Any:
+    """`sync: true`: a collection labelled with the mapping name that this run no longer makes is deleted."""
+    from modules.report import CollectionReport
+
+    report = CollectionReport(name=title, file=location.file, line=location.line)
+    delete_collection(
+        context, title, report, f"deleted: dynamic collection {name!r} no longer makes it (sync)"
+    )
+    return report
+
+
+def _duplicate(title: str, name: str, location: Location, events: Events) -> Any:
+    """Kometa skips a dynamic collection whose title an earlier definition of the run already built."""
+    from modules.report import CollectionReport
+
+    report = CollectionReport(name=title, file=location.file, line=location.line, status="skipped")
+    message = (
+        f"{location}: dynamic collection {name!r}: {title!r} is already built by another definition; skipped"
+    )
+    report.warnings.append(message)
+    events.warning(message, collection=title)
+    return report
 
 
 def _no_keys(name: str, location: Location, events: Events) -> Any:

@@ -17,9 +17,14 @@ Kometa's rules the expectations rest on:
   `conditionals`, `<<var+N>>`, `move_prefix` (`<<collection_sort>>`), `variables:`; the first template that
   sets an attribute wins; external_templates' `template_variables` reach their templates.
 - dynamic_collections: one collection per included key that exists (minus `exclude`); `addons` merge values
-  into a key; `title_format` with `<<key_name>>`; decade keys are years, their key_name `1990s`; `custom`
+  into a key; `title_format` with `<<key_name>>`, by default the type's (`Top <<key_name>> <<library_type>>s`
+  for studio and genre), template or not; without a template, a smart collection of the top 50 by critic
+  rating labelled with the mapping name; decade keys are years, their key_name `1990s`; `custom`
   data maps keys to key names; `key_name_override` renames.
 - collection_order: `custom` keeps the builders' order; a sort name orders by it.
+- `all: {genre: [A, B]}` is A AND B; item_label puts a label on every member; every collection Kometa
+  manages carries the label `Kometa`; the defaults make the collections `kometa-defaults.md` lists
+  (separators, names, sort titles, smart filters, limits).
 """
 
 from __future__ import annotations
@@ -52,6 +57,10 @@ class Want:
     summary: str | None = None
     labels: frozenset[str] = frozenset()
     mode: str | None = None
+    item_labels: frozenset[str] = frozenset()
+    """Labels every member carries afterwards (item_label)."""
+    blank: bool = False
+    """A blank collection (Kometa's separators): no members."""
 
 
 @dataclass(frozen=True)
@@ -282,10 +291,13 @@ CASES = [
         "movies/14_dynamic_studio_override.yml",
         [
             Want(
-                "Lanternfish", False, where(lambda i: i.studio == "Lanternfish Pictures"), "!14_Lanternfish"
+                "Top Lanternfish movies",
+                False,
+                where(lambda i: i.studio == "Lanternfish Pictures"),
+                "!14_Lanternfish",
             ),
             Want(
-                "Quiet Hour Films",
+                "Top Quiet Hour Films movies",
                 False,
                 where(lambda i: i.studio == "Quiet Hour Films"),
                 "!14_Quiet Hour Films",
@@ -445,6 +457,112 @@ CASES = [
         library="TV Shows",
     ),
 ]
+
+
+def resolution(*keys: str) -> Pred:
+    return lambda i: bool(facts.resolutions(i) & set(keys))
+
+
+def nothing(items: list[Item]) -> set[int]:
+    return set()
+
+
+def separator(title: str, section: str) -> Want:
+    """Kometa's separator of a default file: a blank collection `<Word> Collections`, labelled Kometa."""
+    return Want(title, False, nothing, f"!{section}_!{title}", labels=frozenset({"Kometa"}), blank=True)
+
+
+GENRES = [
+    *("Action", "Adventure", "Animation", "Comedy", "Crime", "Documentary", "Drama", "Family", "Fantasy"),
+    *("History", "Horror", "Music", "Mystery", "Romance", "Science Fiction", "Thriller", "War", "Western"),
+]
+"""Every genre of the demo movies (each gets `<genre> Movies` from `- default: genre`)."""
+DECADES = [1920, 1930, 1940, 1950, 1960, 1970, 1980, 1990, 2000, 2010, 2020]
+RESOLUTIONS = [
+    ("1", "4K", ("4k", "8k")),
+    ("2", "1080p", ("1080", "2k")),
+    ("3", "720p", ("720",)),
+    ("4", "480p", ("480", "sd", "144", "240", "360", "576")),
+]
+"""Kometa's resolution default: order, title and the keys each collection holds (addons merged in)."""
+
+CASES += [
+    Case(
+        "movies/16_dynamic_without_template.yml",
+        [
+            Want(
+                f"Top {g} movies",
+                True,
+                first(genre(g), critic, 50),
+                labels=frozenset({"Top Genres", "Kometa"}),
+            )
+            for g in ("Western", "Animation")
+        ],
+    ),
+    Case(
+        "movies/25_smart_filter_all_list.yml",
+        [Want("Action Comedies", True, where(both(genre("Action"), genre("Comedy"))))],
+    ),
+    Case(
+        "movies/28_item_label.yml",
+        [
+            Want(
+                "Date Night Picks",
+                False,
+                where(label("Date Night")),
+                item_labels=frozenset({"Picked for Date Night"}),
+            )
+        ],
+    ),
+    Case(
+        "default:genre",
+        [
+            separator("Genre Collections", "060"),
+            *(
+                Want(
+                    f"{g} Movies",
+                    True,
+                    where(genre(g)),
+                    f"!060_{g} Movies",
+                    labels=frozenset({"Genre", "Kometa"}),
+                )
+                for g in GENRES
+            ),
+        ],
+    ),
+    Case(
+        "default:decade",
+        [
+            separator("Decade Collections", "100"),
+            *(
+                Want(
+                    f"Best of {d}s",
+                    True,
+                    first(years(d, d + 9), critic, 100),
+                    f"!100_Best of {d}s",
+                    labels=frozenset({"Decade", "Kometa"}),
+                )
+                for d in DECADES
+            ),
+        ],
+    ),
+    Case(
+        "default:resolution",
+        [
+            separator("Resolution Collections", "120"),
+            *(
+                Want(
+                    f"{title} Movies",
+                    True,
+                    where(resolution(*keys)),
+                    f"!120_{order}_{title} Movies",
+                    labels=frozenset({"Resolution", "Kometa"}),
+                )
+                for order, title, keys in RESOLUTIONS
+            ),
+        ],
+    ),
+]
 MODES = {"default": -1, "hide": 0, "hide_items": 1, "show_items": 2}
 
 
@@ -453,7 +571,10 @@ def library_block(library: str, cases: Iterable[Case]) -> str:
     for case in cases:
         if case.library != library:
             continue
-        lines.append(f"    - file: side_by_side/{case.file}")
+        name = case.file.removeprefix("default:")
+        lines.append(
+            f"    - default: {name}" if name != case.file else f"    - file: side_by_side/{case.file}"
+        )
         if case.variables:
             lines.append("      template_variables:")
             lines.extend(f"        {k}: {v}" for k, v in case.variables.items())
@@ -472,7 +593,8 @@ def built(shared_engine: Engine) -> RunReport:
 
 def test_there_are_at_least_thirty_files() -> None:
     assert len(CASES) >= 30
-    assert {c.file for c in CASES} <= {p.relative_to(HERE).as_posix() for p in HERE.rglob("*.yml")}
+    files = {p.relative_to(HERE).as_posix() for p in HERE.rglob("*.yml")}
+    assert {c.file for c in CASES if not c.file.startswith("default:")} <= files
 
 
 def test_the_run_has_no_errors(built: RunReport) -> None:
@@ -496,7 +618,7 @@ def test_file_builds_what_kometa_builds(
     for want in case.wants:
         collection = shared_engine.collection(want.name, case.library)
         expected = want.members(items)
-        assert expected, f"{want.name}: the case must select something"
+        assert bool(expected) != want.blank, f"{want.name}: the case must select something (or be blank)"
         got = shared_engine.members(want.name, case.library)
         if isinstance(expected, Ordered):
             assert expected.matches(got), (want.name, got, expected)
@@ -511,3 +633,16 @@ def test_file_builds_what_kometa_builds(
             assert want.labels <= {tag.tag for tag in collection.labels}, want.name
         if want.mode is not None:
             assert int(collection.collectionMode) == MODES[want.mode], want.name
+        for key in got if want.item_labels else []:
+            carried = {tag.tag for tag in shared_engine.plex.fetchItem(key).labels}
+            assert want.item_labels <= carried, (want.name, key)
+
+
+def test_every_collection_carries_the_kometa_label(shared_engine: Engine, built: RunReport) -> None:
+    """Kometa adds the label `Kometa` to every collection it manages."""
+    for library in built.libraries:
+        for report in library.collections:
+            if report.status not in ("created", "updated", "unchanged"):
+                continue
+            labels = {tag.tag for tag in shared_engine.collection(report.name, library.name).labels}
+            assert "Kometa" in labels, (library.name, report.name)

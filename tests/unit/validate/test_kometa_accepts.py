@@ -95,10 +95,10 @@ def test_external_templates_mapping_with_a_legacy_default(tmp_path: Path) -> Non
         movies = doc(
             "external_templates:",
             f"  {block}",
+            "  template_variables: {collection_section: '030'}",
             "collections:",
             "  Chart Collections:",
-            "    template: {name: shared, key: chart}",
-            "    plex_all: true",
+            "    template: {name: separator, separator: chart, key_name: Chart}",
         )
         folder = tmp_path / block.split(":")[0]
         assert run(folder, movies) == [], block

@@ -563,6 +563,52 @@ CASES += [
         ],
     ),
 ]
+US_MOVIE_RATINGS = ["G", "PG", "PG-13", "R", "NC-17"]
+US_SHOW_RATINGS = ["TV-Y", "TV-PG", "TV-14", "TV-MA"]
+"""The included US ratings the demo libraries hold (TV-G has no show; no addon value of it is present)."""
+
+CASES += [
+    Case(
+        "default:content_rating_us",
+        [
+            separator("Ratings Collections", "110"),
+            *(
+                Want(
+                    f"{r} Movies",
+                    True,
+                    where(rating_in(r)),
+                    f"!110_{r} Movies",
+                    labels=frozenset({"US Movie Content Ratings", "Kometa"}),
+                )
+                for r in US_MOVIE_RATINGS
+            ),
+            Want(
+                "Not Rated Movies",
+                True,
+                where(rating_in("NR")),
+                "!110_~Not Rated Movies",
+                labels=frozenset({"US Movie Content Ratings", "Kometa"}),
+            ),
+        ],
+    ),
+    Case(
+        "default:content_rating_us",
+        [
+            separator("Ratings Collections", "110"),
+            *(
+                Want(
+                    f"{r} Shows",
+                    True,
+                    where(rating_in(r)),
+                    f"!110_{r} Shows",
+                    labels=frozenset({"US Show Content Rating", "Kometa"}),
+                )
+                for r in US_SHOW_RATINGS
+            ),
+        ],
+        library="TV Shows",
+    ),
+]
 MODES = {"default": -1, "hide": 0, "hide_items": 1, "show_items": 2}
 
 
@@ -603,13 +649,14 @@ def test_the_run_has_no_errors(built: RunReport) -> None:
     assert failed == []
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.file.removesuffix(".yml"))
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.file.removesuffix('.yml')} in {c.library}")
 def test_file_builds_what_kometa_builds(
     shared_engine: Engine, built: RunReport, case: Case, movies: list[Item], shows: list[Item]
 ) -> None:
     made = [
         c.name
         for lib in built.libraries
+        if lib.name == case.library
         for c in lib.collections
         if c.file.endswith(case.file) and c.status in ("created", "updated", "unchanged")
     ]

@@ -75,7 +75,7 @@ def parse_file_blocks(
     config_dir: Path,
     unsupported: list[tuple[str, Location]] | None = None,
 ) -> list[FileRef]:
-    """The file blocks in `parent[key]` (a list, one bare string, or null).
+    """The file blocks in `parent[key]` (a list, one block, one bare string, or null).
 
     `path` is the key path used in messages (`libraries.Movies.collection_files`). Keys of a block
     this engine does not use (`asset_directory`, ...) are appended to `unsupported`.
@@ -85,6 +85,8 @@ def parse_file_blocks(
         return []
     if isinstance(node, str):
         return [_string_ref(node, where(parent, source, key), path, config_dir)]
+    if isinstance(node, dict):  # one block written without the list, which Kometa wraps in one
+        return [_block(node, source, path, config_dir, unsupported)]
     if not isinstance(node, list):
         raise ConfigError(
             f"{path}: must be a list of file blocks (- file: ..., - default: ...), got {plain(node)!r}",

@@ -12,7 +12,8 @@ from modules.errors import DefinitionError, Location
 from modules.item_details import ITEM_DETAIL_KEYS, parse_item_detail
 from modules.managed import MANAGED_LABEL
 from modules.schedule import Schedule, ScheduleError, parse_schedule, parse_scheduled_bool
-from modules.search_fields import SORTS
+from modules.search import ignored_keys, is_search_attribute
+from modules.search_fields import CONTROL_KEYS, SORTS
 
 SUPPORTED_BUILDERS = ("plex_all", "plex_search", "plex_collectionless", "smart_filter", "smart_label")
 SERVICE_PREFIXES = {
@@ -51,6 +52,8 @@ def is_custom_order(order: object) -> bool:
     return order is not None and str(order) not in ("release", "alpha")
 
 
+BLANK_MEANS_NONE = frozenset({"label.sync"})
+"""Keys where a blank value means something (sync to no labels); any other blank key is skipped, as in Kometa."""
 COLLECTION_MODES = {"default": -1, "hide": 0, "hide_items": 1, "show_items": 2}
 DETAIL_KEYS = {
     "summary",
@@ -177,7 +180,7 @@ def _check_detail(key: str, value: Any, where: Location) -> Any:
         except ScheduleError as exc:
             raise DefinitionError(f"{key}: {exc}", where) from None
     if key.startswith("label"):
-        items = value if isinstance(value, list) else str(value).split(",")
+        items = value if isinstance(value, list) else str(value).split(",") if value is not None else []
         return [str(v).strip() for v in items if str(v).strip()]
     return value
 
@@ -200,6 +203,11 @@ def parse_definition(name: str, data: Any, where: Location, settings: Settings) 
         delete_not_scheduled=settings.delete_not_scheduled,
     )
     for key, value in data.items():
+        if value is None and str(key) not in BLANK_MEANS_NONE:
+            if str(key) in SUPPORTED_BUILDERS:
+                raise DefinitionError(f"{key} is blank: a builder needs a value", where)
+            definition.warnings.append(f"attribute {str(key)!r} is blank and was skipped")
+            continue
         _apply_key(definition, str(key), value, where)
     if settings.default_collection_order and "collection_order" not in definition.details:
         definition.details["collection_order"] = _check_detail(
@@ -219,9 +227,28 @@ def parse_definition(name: str, data: Any, where: Location, settings: Settings) 
     return definition
 
 
+def is_bare_search(key: str) -> bool:
+    """A search attribute written directly in a definition (`decade: 1930`), which Kometa runs as
+    `plex_search: {any: {decade: 1930}}`; the definition's own keys (`label`, `content_rating`) win."""
+    name = key.partition(".")[0].lower()
+    own = name in DETAIL_KEYS or name in SETTING_KEYS or name in SUPPORTED_BUILDERS
+    return not own and name not in CONTROL_KEYS and is_search_attribute(key)
+
+
 def _apply_key(definition: CollectionDefinition, key: str, value: Any, where: Location) -> None:
     if key in SUPPORTED_BUILDERS:
         definition.builders.append((key, value))
+        if key in ("plex_search", "smart_filter"):
+            entries = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+            for index, entry in entries:
+                root = key if index is None else f"{key}[{index}]"
+                definition.warnings.extend(
+                    f"{root}.{name} is ignored: inside {key} only all, any, sort_by, limit, type, validate "
+                    f"and search attributes count"
+                    for name in ignored_keys(entry)
+                )
+    elif is_bare_search(key):
+        definition.builders.append(("plex_search", {"any": {key: value}}))
     elif (service := _unsupported_builder(key)) is not None:
         raise DefinitionError(f"builder {key} is not supported by this engine (it needs {service})", where)
     elif key in DETAIL_KEYS:

@@ -14,10 +14,11 @@ import requests
 from modules.config_blocks import YAML_SUFFIXES, FileRef, file_candidates, parse_file_blocks, resolve_path
 from modules.errors import ConfigError, Location, UnsupportedError
 from modules.kometa_defaults import lookup_default, shipped_defaults
+from modules.remote_files import RemoteFiles, cache_dir, community_url
 from modules.yamlio import load, parse, where
 
 Fetch = Callable[[str], str]
-SECTIONS = ("templates", "collections", "dynamic_collections", "external_templates")
+SECTIONS = ("templates", "collections", "dynamic_collections", "external_templates", "metadata")
 URL_TIMEOUT = 30
 
 
@@ -38,22 +39,30 @@ class CollectionFile:
     external_templates: list[FileRef]
     ref: FileRef
     file: str = field(default="")
+    metadata: Location | None = None
+    """Where a `metadata:` section is (Kometa applies its edits; this engine skips them with a warning)."""
 
 
 def load_collection_files(
-    ref: FileRef, config_dir: Path, defaults_dir: Path, library_type: str, fetch: Fetch | None = None
+    ref: FileRef,
+    config_dir: Path,
+    defaults_dir: Path,
+    library_type: str,
+    fetch: Fetch | None = None,
+    remote: RemoteFiles | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> list[CollectionFile]:
     """The collection files one file block stands for (a folder gives several).
 
+    `git:` / `repo:` blocks are read through `remote` (downloaded and kept; see `modules.remote_files`),
+    by default with `fetch`, Kometa's community repository and a cache beside config.yml.
     UnsupportedError (a ConfigError) means Kometa would load the block but this engine cannot: callers
     skip it with a warning.
     """
     if ref.kind in ("git", "repo"):
-        raise ConfigError(
-            f"{ref.kind}: {ref.value}: not supported: needs the Kometa community repository; "
-            f"use url: with the file's raw address instead",
-            ref.location,
-        )
+        remote = remote or RemoteFiles(fetch or http_get, cache_dir(config_dir), community_url())
+        text, url = remote.read(ref.kind, ref.value, ref.location, warn or _ignore)
+        return [_checked(parse(text, url), url, f"{ref.kind}:{ref.value}", None, ref, config_dir)]
     if ref.kind == "url":
         text = _download(ref, fetch or http_get)
         return [_checked(parse(text, ref.value), ref.value, ref.value, None, ref, config_dir)]
@@ -167,14 +176,15 @@ def _checked(
         external_templates=external,
         ref=ref,
         file=file,
+        metadata=where(data, file, "metadata") if "metadata" in data else None,
     )
 
 
 def _unknown_section(key: str, allowed: str) -> str:
     """The message for a top-level key a collection file cannot have."""
     message = f"{key}: not allowed in a collection file (allowed: {allowed})"
-    if key in ("metadata", "overlays"):
-        return f"{message}; metadata and overlay files are not yet supported"
+    if key == "overlays":
+        return f"{message}; overlay files are not yet supported"
     if key == "playlists":
         return f"{message}; playlists belong in playlist_files, which are not yet supported"
     return message
@@ -199,6 +209,7 @@ def merged_templates(
     library_type: str,
     fetch: Fetch | None = None,
     warn: Callable[[str], None] | None = None,
+    remote: RemoteFiles | None = None,
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """The file's templates with those of its external_templates merged under them.
 
@@ -211,7 +222,7 @@ def merged_templates(
     templates = dict(cf.templates)
     variables: dict[str, dict[str, Any]] = {}
     seen = {cf.file}
-    context = (config_dir, defaults_dir, library_type, fetch)
+    context = (config_dir, defaults_dir, library_type, fetch, remote, warn or _ignore)
     _merge_external(cf.external_templates, {}, templates, variables, seen, context, warn or _ignore)
     return templates, variables
 
@@ -226,7 +237,7 @@ def _merge_external(
     templates: dict[str, Any],
     variables: dict[str, dict[str, Any]],
     seen: set[str],
-    context: tuple[Path, Path, str, Fetch | None],
+    context: tuple[Path, Path, str, Fetch | None, RemoteFiles | None, Callable[[str], None]],
     warn: Callable[[str], None],
 ) -> None:
     """Add the templates of `refs` (and their own external_templates) that are not set yet."""

@@ -31,6 +31,7 @@ LOCAL_ATTRIBUTES = {
     "collection",
 }
 SortKey = Callable[[PlexItem], Any]
+_CONTROL = ("sort_by", "limit", "type", "validate")
 
 
 def _number(name: str) -> SortKey:
@@ -55,11 +56,11 @@ def _terms(spec: dict[str, Any]) -> dict[str, Any] | None:
         return None
     if "all" in spec:
         terms = spec["all"]
-        extra = set(spec) - {"all", "sort_by", "limit", "type"}
+        extra = set(spec) - {"all", *_CONTROL}
         if not isinstance(terms, dict) or extra:
             return None
     else:
-        terms = {k: v for k, v in spec.items() if k not in ("sort_by", "limit", "type")}
+        terms = {k: v for k, v in spec.items() if k not in _CONTROL}
     if any(not isinstance(k, str) or k in ("any", "all") for k in terms):
         return None
     if any(k.split(".")[0] not in LOCAL_ATTRIBUTES | {"decade"} for k in terms):

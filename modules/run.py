@@ -16,10 +16,11 @@ from modules.config import Config, FileRef, LibraryConfig
 from modules.context import LibraryContext
 from modules.errors import KometaError, Location, PlexError, UnsupportedError
 from modules.events import Events
-from modules.files import CollectionFile, load_collection_files, merged_templates
+from modules.files import CollectionFile, http_get, load_collection_files, merged_templates
 from modules.kometa_defaults import DEFAULTS_DIR
 from modules.managed import has_label
 from modules.plex import PlexGateway, Section
+from modules.remote_files import RemoteFiles, cache_dir, community_url
 from modules.report import LibraryReport, RunReport
 from modules.schedule import check
 from modules.templates import apply_templates
@@ -37,6 +38,10 @@ class RunOptions:
     verify_ssl: bool = True
     now: datetime | None = None
     fetch: Callable[[str], str] | None = None
+    community_url: str | None = None
+    """Base of `git:` files (None: KOMETA_COMMUNITY_URL, else Kometa's community repository)."""
+    cache_dir: Path | None = None
+    """Where downloaded `git:` / `repo:` files are kept (None: KOMETA_CACHE_DIR, else cache/ beside config.yml)."""
 
 
 class Gateways:
@@ -108,6 +113,7 @@ def plan_file(
     config_dir: Path,
     fetch: Callable[[str], str] | None,
     warn: Callable[[str], None],
+    remote: RemoteFiles | None = None,
 ) -> list[Planned]:
     """The collections one file builds in a library, templated as the run builds them, in file order.
 
@@ -115,7 +121,7 @@ def plan_file(
     from modules.templates import TemplateError
 
     templates, external = merged_templates(
-        collection_file, config_dir, DEFAULTS_DIR, context.libtype, fetch, warn=warn
+        collection_file, config_dir, DEFAULTS_DIR, context.libtype, fetch, warn=warn, remote=remote
     )
     variables = {**library_variables, **collection_file.ref.template_variables}
 
@@ -189,7 +195,7 @@ def run_file(
     collection_file: CollectionFile,
     run: RunSettings,
     events: Events,
-    fetch: Callable[[str], str] | None,
+    options: RunOptions,
 ) -> list[Any]:
     source = collection_file.source
     plans = plan_file(
@@ -198,8 +204,9 @@ def run_file(
         library.template_variables,
         collection_file,
         run.config_dir,
-        fetch,
+        options.fetch,
         lambda message: events.warning(message, library=library.name, file=source),
+        remote_files(run, options),
     )
     jobs: list[Callable[[], Any]] = []
     for plan in plans:
@@ -404,6 +411,21 @@ def run_library(
     return report
 
 
+def remote_files(run: RunSettings, options: RunOptions) -> RemoteFiles:
+    """How this run reads `git:` / `repo:` blocks."""
+    return RemoteFiles(
+        options.fetch or http_get,
+        options.cache_dir or cache_dir(run.config_dir),
+        options.community_url or community_url(),
+        run.settings.custom_repo,
+    )
+
+
+def _file_warning(report: LibraryReport, events: Events, library: str, message: str) -> None:
+    report.warnings.append(message)
+    events.warning(message, library=library)
+
+
 def _run_files(
     context: LibraryContext,
     library: LibraryConfig,
@@ -421,8 +443,12 @@ def _run_files(
             if not decision.run:
                 events.info(f"{ref.location}: {ref.value} not scheduled: {decision.reason}")
                 continue
+        remote = remote_files(run, options)
+        warn = partial(_file_warning, report, events, library.name)
         try:
-            files = load_collection_files(ref, run.config_dir, DEFAULTS_DIR, context.libtype, options.fetch)
+            files = load_collection_files(
+                ref, run.config_dir, DEFAULTS_DIR, context.libtype, options.fetch, remote, warn
+            )
         except UnsupportedError as exc:
             report.warnings.append(str(exc))
             events.warning(str(exc), library=library.name)
@@ -433,10 +459,14 @@ def _run_files(
             continue
         for collection_file in files:
             events.emit("file_start", library=library.name, file=collection_file.source)
-            try:
-                report.collections.extend(
-                    run_file(context, library, collection_file, run, events, options.fetch)
+            if collection_file.metadata is not None:
+                message = (
+                    f"{collection_file.metadata}: metadata edits are not applied by this engine yet; skipped"
                 )
+                report.warnings.append(message)
+                events.warning(message, library=library.name, file=collection_file.source)
+            try:
+                report.collections.extend(run_file(context, library, collection_file, run, events, options))
             except KometaError as exc:
                 report.errors.append(str(exc))
                 events.error(str(exc), library=library.name, file=collection_file.source)

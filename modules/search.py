@@ -115,6 +115,10 @@ def build_query(
 ) -> list[Pair]:
     """Plex query pairs for a `plex_search` / `smart_filter` mapping in a `libtype` library.
 
+    `validate` (true/false) is accepted and has nothing to do: unknown tag values are sent to Plex either
+    way. Other top-level keys that are not search attributes (`minimum_items`, `collection_filtering`, a
+    misspelt attribute) are ignored, as Kometa ignores them there (`ignored_keys` names them).
+
     `tag_ids(field, name)` may turn tag names into Plex tag ids (`field` is the Plex filter name such as `genre`
     or `collection`, prefixed with the level when the term reaches another one: `episode.director`); when it
     returns None the name is sent, which Plex also accepts.
@@ -134,11 +138,28 @@ def build_query(
         name = str(key)
         if name in ("sort_by", "limit", "type"):
             continue
-        if name in ("any", "all"):
+        if name == "validate":
+            parse_bool(value, name, f"{root}.{name}")
+        elif name in ("any", "all"):
             children.extend(_nested(name, value, f"{root}.{name}", scope))
-        else:
+        elif is_search_attribute(name):
             children.append(parse_term(name, value, f"{root}.{name}", scope))
     return pairs + render(children)
+
+
+def ignored_keys(spec: Any) -> list[str]:
+    """The top-level keys of a search mapping that `build_query` ignores."""
+    if not isinstance(spec, Mapping):
+        return []
+    return [str(k) for k in spec if str(k) != "validate" and not is_search_attribute(str(k))]
+
+
+def is_search_attribute(key: str) -> bool:
+    """Whether `key` (`year.gte`, `episode_genre`, `any`) is a search attribute or group, in any library."""
+    name = split_key(key)[0].lower()
+    if name in CONTROL_KEYS or name in ATTRIBUTES:
+        return True
+    return any(name.startswith(p) and name[len(p) :] in ATTRIBUTES for p in SCOPE_PREFIXES)
 
 
 def query_string(pairs: Iterable[Pair]) -> str:

@@ -3,8 +3,9 @@
 A definition calls templates with ``template: {name: T, var: value, ...}`` or a list of such calls.
 Each called template is copied with its ``<<variables>>`` filled in (see ``modules.template_vars`` for
 the placeholder language) and merged into the definition: attributes already on the definition win,
-and between templates the first one that sets an attribute wins. ``template`` and ``variables`` are
-removed from the result.
+and between templates the first one that sets an attribute wins; an attribute that is already set is
+skipped without filling it in, so the variables only it uses are not needed (as in Kometa).
+``template`` and ``variables`` are removed from the result.
 
 Variable precedence for one call, highest first:
 
@@ -112,8 +113,7 @@ def apply_templates(
     )
     result = {k: to_plain(v) for k, v in definition.items() if k not in ("template", "variables")}
     for path, call in _calls(definition.get("template")):
-        for key, value in _apply_call(path, call, context).items():
-            result.setdefault(key, value)
+        result.update(_apply_call(path, call, context, set(result)))
     return result
 
 
@@ -191,8 +191,9 @@ def _find_template(path: str, call: Mapping[str, Any], context: _Context) -> tup
     return template_name, to_plain(body)
 
 
-def _apply_call(path: str, call: Mapping[str, Any], context: _Context) -> dict[str, Any]:
-    """One called template with its variables substituted."""
+def _apply_call(path: str, call: Mapping[str, Any], context: _Context, taken: set[Any]) -> dict[str, Any]:
+    """One called template with its variables substituted, except the attributes in `taken` (set by the
+    definition or an earlier template), which are skipped unfilled, as Kometa skips them."""
     template_name, body = _find_template(path, call, context)
     own = _plain_vars({k: v for k, v in call.items() if k != "name"})
     external = _plain_vars(context.external.get(template_name) or {})
@@ -204,7 +205,8 @@ def _apply_call(path: str, call: Mapping[str, Any], context: _Context) -> dict[s
             continue
         try:
             new_key = str(render_text(key, scope)) if isinstance(key, str) else key
-            result[new_key] = substitute_in(value, scope)
+            if new_key not in taken:
+                result[new_key] = substitute_in(value, scope)
         except Drop:
             continue
     return result

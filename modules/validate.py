@@ -15,7 +15,8 @@ about. Codes:
   `invalid-definition`: what the engine would refuse when it builds the collection;
 - `placeholder` (warning: a `<<name>>` the environment must fill), `undeclared-secret` (error: the given
   secrets do not fill it);
-- `unsupported`: warnings for what Kometa accepts but this engine does not run yet.
+- `unsupported`: warnings for what Kometa accepts but this engine does not run yet;
+- `ignored`: warnings for what Kometa skips (a blank attribute, definition settings inside a search).
 
 Problems are sorted by file (config.yml first), line and column; a warning at the place of an error, and an
 `unsupported` note at the place of an unknown key, are left out.

@@ -19,13 +19,13 @@ from typing import Any
 
 from modules import dynamic
 from modules.config_settings import Settings
-from modules.definition import DefinitionError, parse_definition
+from modules.definition import DefinitionError, is_bare_search, parse_definition
 from modules.errors import Location
 from modules.filters import compile_filters
 from modules.run import dynamic_spec
 from modules.schedule import ScheduleError, parse_schedule
 from modules.search import SearchError, build_query
-from modules.search_fields import TYPE_NUMBERS
+from modules.search_fields import ATTRIBUTES, TYPE_NUMBERS
 from modules.templates import TemplateError, apply_templates
 from modules.validate_document import Document, JsonPath, Problem, pointer
 from modules.validate_schema import did_you_mean, schemas
@@ -36,6 +36,8 @@ _SINGLE_PLACEHOLDER = re.compile(r"^<<([^<>]+)>>$")
 _MISSING_VARIABLE = re.compile(
     r"variable '(?P<var>.+)' is required by template '(?P<template>.+)' but not given"
 )
+_BLANK = re.compile(r"^attribute '(?P<key>.+)' is blank and was skipped$")
+_IGNORED_IN_SEARCH = re.compile(r"^(?P<path>(?:plex_search|smart_filter)\S*) is ignored: ")
 _LEADING_KEY = re.compile(r"^(?:builder )?(?P<key>[a-z_][a-z_.]*)\b")
 # Sample keys for checking a dynamic collection's template once, by dynamic type.
 SAMPLE_KEYS = {
@@ -210,6 +212,14 @@ def _query(spec: dict[str, Any], libtype: str, *, root: str, today: date) -> lis
     return pairs
 
 
+def _bare_query(key: str, value: Any, libtype: str, *, today: date) -> list[tuple[str, str]]:
+    """A search attribute written in the definition itself, checked as the `plex_search` it stands for."""
+    try:
+        return _query({"any": {key: value}}, libtype, root="plex_search", today=today)
+    except SearchError as exc:
+        raise SearchError(exc.message, exc.path.replace("plex_search.any.", "", 1)) from None
+
+
 def has_errors(pointers: set[str], path: JsonPath) -> bool:
     """Whether the schema already reported an error at `path` or inside it."""
     prefix = pointer(path)
@@ -349,6 +359,10 @@ class DefinitionChecker:
                 if isinstance(entry, dict) and "<<" not in repr(entry):
                     query = functools.partial(_query, entry, root=root, today=self.today)
                     self._attempt(definition, data, templates, library, query)
+        for key, value in data.items():
+            if is_bare_search(str(key)) and "<<" not in repr(value):
+                bare = functools.partial(_bare_query, str(key), value, today=self.today)
+                self._attempt(definition, data, templates, library, bare)
         spec = data.get("filters")
         if spec is not None and "<<" not in repr(spec):
             self._attempt(
@@ -397,12 +411,43 @@ class DefinitionChecker:
             self._definition_error(definition, exc.message, applied, templates, library)
             return
         for warning in parsed.warnings:
+            if self._ignored(definition, warning, applied, templates, library):
+                continue
             match = re.search(r"attribute '(.+?)' is not supported", warning)
             if match is None or match[1] not in known_definition_keys():
                 continue
             doc, where = self._place(definition, [match[1]], templates, library)
             text = f"`{match[1]}` is not used by this engine yet; it is ignored"
             self.report(doc.problem(where, "warning", "unsupported", text))
+
+    def _ignored(
+        self,
+        definition: Definition,
+        warning: str,
+        applied: dict[str, Any],
+        templates: Templates,
+        library: LibraryInfo,
+    ) -> bool:
+        """Report a key Kometa skips (blank, or not a search attribute inside a search) as `ignored`."""
+        hint = None
+        if (blank := _BLANK.match(warning)) is not None:
+            parts: list[str | int] = [blank["key"]]
+            text = f"`{blank['key']}` is blank; it is skipped, as Kometa skips it"
+        elif (inside := _IGNORED_IN_SEARCH.match(warning)) is not None:
+            parts = split_engine_path(inside["path"], applied)
+            text = f"`{inside['path']}` is ignored inside a search, as Kometa ignores it there"
+            name = str(parts[-1]) if parts else ""
+            close = (
+                did_you_mean(name.partition(".")[0], [*ATTRIBUTES])
+                if name not in known_definition_keys()
+                else None
+            )
+            hint = close or "put definition settings beside the builder, not inside it"
+        else:
+            return False
+        document, where = self._place(definition, parts, templates, library)
+        self.report(document.problem(where, "warning", "ignored", text, hint))
+        return True
 
     def _definition_error(
         self,

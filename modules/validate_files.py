@@ -3,7 +3,8 @@
 File blocks are resolved as the engine resolves them (`modules.config_blocks`, `modules.files`): `file` and
 `folder` against the config folder, `default` with `modules.kometa_defaults` (a Kometa default this engine
 does not ship is an `unsupported` warning, a name Kometa does not know an `unknown-default` error), `url`
-not fetched (a `remote` warning), `git` / `repo` not read by this engine (an `unsupported` warning). Collection files
+not fetched (a `remote` warning), `git` / `repo` checked from the copy an earlier run kept (else a `remote`
+warning; `repo:` without `settings.custom_repo` is an error). Collection files
 are then checked with their templates (own and external) for the library that lists them.
 
 Plex is not asked, so a library's type (movie, show, artist) comes from `library_types`, else from its
@@ -20,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from modules.config_blocks import YAML_SUFFIXES, file_candidates, legacy_default, resolve_path
-from modules.files import SECTIONS
+from modules.errors import ConfigError, Location
+from modules.files import SECTIONS, http_get
 from modules.kometa_defaults import (
     DEFAULTS_DIR,
     Namespace,
@@ -28,7 +30,15 @@ from modules.kometa_defaults import (
     lookup_default,
     shipped_defaults,
 )
-from modules.validate_definitions import DefinitionChecker, LibraryInfo, Templates, TemplateSource
+from modules.remote_files import RemoteFiles, cache_dir, community_url
+from modules.templates import TemplateError, apply_templates
+from modules.validate_definitions import (
+    DefinitionChecker,
+    LibraryInfo,
+    Templates,
+    TemplateSource,
+    has_errors,
+)
 from modules.validate_document import Document, JsonPath, Problem, load_document
 from modules.validate_notes import LIST_KINDS, config_notes, schedule_problem
 from modules.validate_schema import did_you_mean, schema_problems
@@ -84,8 +94,11 @@ class Session:
         secrets: Mapping[str, str] | None = None,
         defaults_dir: Path = DEFAULTS_DIR,
         library_types: Mapping[str, str] | None = None,
+        cache: Path | None = None,
     ) -> None:
         self.strict = strict
+        self.cache_dir = cache
+        self.custom_repo: str | None = None
         self.secrets = secrets
         self.defaults_dir = defaults_dir
         self.library_types = dict(library_types or {})
@@ -133,6 +146,11 @@ class Session:
             if key not in SECTIONS and key == "translations":
                 message = "`translations` is not supported by this engine, which refuses files that have it"
                 self.problems.append(document.problem((key,), "warning", "unsupported", message))
+            elif key == "metadata":
+                message = (
+                    "metadata edits are not applied by this engine yet; the file's collections still run"
+                )
+                self.problems.append(document.problem((key,), "warning", "unsupported", message))
 
     # ------------------------------------------------------------------ config.yml
 
@@ -142,6 +160,11 @@ class Session:
         document = self.open(path, "config", None)
         if document is None or not isinstance(document.data, dict):
             return
+        settings = document.data.get("settings")
+        custom_repo = settings.get("custom_repo") if isinstance(settings, dict) else None
+        self.custom_repo = (
+            str(custom_repo) if isinstance(custom_repo, str) and "<<" not in custom_repo else None
+        )
         self.problems.extend(
             config_notes(document, self.secrets, self.schema_errors.get(document.source, set()))
         )
@@ -149,7 +172,10 @@ class Session:
         for name, node in libraries.items() if isinstance(libraries, dict) else ():
             self.library(document, str(name), node if isinstance(node, dict) else {})
         for ref in self.refs(document, ("playlist_files",)):
-            self.check_ref(ref, LibraryInfo("", None), "playlist")
+            places: dict[str, tuple[Document, JsonPath]] = {
+                str(k): (document, (*ref.block, "template_variables", k)) for k in ref.variables
+            }
+            self.check_ref(ref, LibraryInfo("", None, dict(ref.variables), places), "playlist")
 
     def library(self, config: Document, name: str, node: dict[str, Any]) -> None:
         """Every file list of one library."""
@@ -182,12 +208,15 @@ class Session:
     # ------------------------------------------------------------------ file blocks
 
     def refs(self, document: Document, path: JsonPath, schedules: bool = True) -> list[Ref]:
-        """The file blocks of the list at `path` (a list, one path, or nothing)."""
+        """The file blocks of the list at `path` (a list, one block, one path, or nothing)."""
         node: Any = document.data
         for part in path:
             node = node.get(part) if isinstance(node, dict) else None
         if isinstance(node, str) and node.strip():
             return [Ref("file", node.strip(), document, path, path)]
+        if isinstance(node, dict):  # one block without the list: Kometa wraps it
+            ref = self._block(document, path, node)
+            return [ref] if ref is not None else []
         refs = []
         for index, item in enumerate(node if isinstance(node, list) else ()):
             item_path = (*path, index)
@@ -222,6 +251,8 @@ class Session:
             document = self.open(path, kind, (ref.document, ref.path))
             if document is not None and kind == "collection" and isinstance(document.data, dict):
                 self.collection(document, library)
+            elif document is not None and kind == "playlist" and isinstance(document.data, dict):
+                self.playlists(document, library)
 
     def resolve(self, ref: Ref, libtype: str | None, kind: str | None) -> list[Path]:
         """The local files a block stands for; problems for missing ones, notes for remote ones."""
@@ -232,9 +263,7 @@ class Session:
             self.problems.append(ref.document.problem(ref.path, "warning", "remote", message))
             return []
         if ref.kind in ("git", "repo"):
-            message = f"`{ref.kind}: {ref.value}` is not checked: this engine does not read the Kometa community repository"
-            self.problems.append(ref.document.problem(ref.path, "warning", "unsupported", message))
-            return []
+            return self._remote(ref)
         if ref.kind == "default":
             namespace = NAMESPACES.get(kind or "")
             return self._default(ref, libtype, namespace) if namespace else []
@@ -253,6 +282,24 @@ class Session:
                 ref.path, "error", "missing-file", message, did_you_mean(base.name, siblings)
             )
         )
+        return []
+
+    def _remote(self, ref: Ref) -> list[Path]:
+        """A `git:` / `repo:` file: its copy kept by an earlier run when there is one (never downloaded here)."""
+        remote = RemoteFiles(
+            http_get, self.cache_dir or cache_dir(self.config_dir), community_url(), self.custom_repo
+        )
+        line, column = ref.document.position(ref.path)
+        try:
+            url = remote.address(ref.kind, ref.value, Location(ref.document.source, line, column))
+        except ConfigError as exc:
+            self.problems.append(ref.document.problem(ref.path, "error", "missing-file", exc.message))
+            return []
+        kept = remote.cached(url)
+        if kept.is_file():
+            return [kept]
+        message = f"`{ref.kind}: {ref.value}` ({url}) is not checked (remote; a run keeps a copy that is checked then)"
+        self.problems.append(ref.document.problem(ref.path, "warning", "remote", message))
         return []
 
     def _folder(self, ref: Ref, base: Path) -> list[Path]:
@@ -294,6 +341,36 @@ class Session:
         self.definitions.check_file(
             document, templates, library, self.schema_errors.get(document.source, set())
         )
+
+    def playlists(self, document: Document, library: LibraryInfo) -> None:
+        """Playlists that call templates still need `libraries` once their templates are applied."""
+        entries = document.data.get("playlists")
+        skip = self.schema_errors.get(document.source, set())
+        templates = self.templates(document, library)
+        for name, value in entries.items() if isinstance(entries, dict) else ():
+            if (
+                not isinstance(value, dict)
+                or "template" not in value
+                or has_errors(skip, ("playlists", name))
+            ):
+                continue
+            try:
+                applied = apply_templates(
+                    str(name),
+                    value,
+                    templates.bodies,
+                    kind="playlist",
+                    library_type="item",
+                    config_variables=library.variables,
+                    external_variables=templates.external,
+                )
+            except TemplateError:
+                continue  # the engine does not run playlists yet; only `libraries` is checked here
+            if applied.get("libraries") in (None, "", []):
+                message = f"`{name}` needs `libraries`: neither the playlist nor its templates set it"
+                self.problems.append(
+                    document.problem(("playlists", name), "error", "schema-required", message)
+                )
 
     def templates(self, document: Document, library: LibraryInfo) -> Templates:
         """The file's own templates, then those of its external_templates (each file once)."""

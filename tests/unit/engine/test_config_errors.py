@@ -193,11 +193,6 @@ LIB = "libraries:\n  Movies:\n"
             id="url-scheme",
         ),
         pytest.param(
-            PLEX + LIB + "    collection_files: {file: a.yml}\n",
-            "config.yml:6:5: libraries.Movies.collection_files: must be a list of file blocks (- file: ..., - default: ...), got {'file': 'a.yml'}",
-            id="collection-files-mapping",
-        ),
-        pytest.param(
             PLEX + LIB + "    collection_files:\n      - default: genre\n        schedule: weekly(someday)\n",
             "config.yml:8:9: libraries.Movies.collection_files[0].schedule: weekly(someday): unknown day 'someday'",
             id="bad-block-schedule",

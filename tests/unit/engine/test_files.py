@@ -248,14 +248,6 @@ def test_url_unreachable(dirs: tuple[Path, Path], error: Exception, reason: str)
     )
 
 
-@pytest.mark.parametrize("kind", ["git", "repo"])
-def test_git_and_repo_unsupported(dirs: tuple[Path, Path], kind: FileKind) -> None:
-    assert fails(dirs, ref(kind, "meisnate12/People")) == (
-        f"config.yml:7:9: {kind}: meisnate12/People: not supported: needs the Kometa community repository; "
-        "use url: with the file's raw address instead"
-    )
-
-
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -271,42 +263,37 @@ def test_git_and_repo_unsupported(dirs: tuple[Path, Path], kind: FileKind) -> No
         ),
         pytest.param(
             BASIC + "overlays:\n  4K: {}\n",
-            "F:4:1: overlays: not allowed in a collection file (allowed: templates, collections, dynamic_collections, external_templates); metadata and overlay files are not yet supported",
+            "F:4:1: overlays: not allowed in a collection file (allowed: templates, collections, dynamic_collections, external_templates, metadata); overlay files are not yet supported",
             id="overlays",
         ),
         pytest.param(
-            "metadata:\n  Movie: {}\n",
-            "F:1:1: metadata: not allowed in a collection file (allowed: templates, collections, dynamic_collections, external_templates); metadata and overlay files are not yet supported",
-            id="metadata",
-        ),
-        pytest.param(
             BASIC + "playlists:\n  P: {}\n",
-            "F:4:1: playlists: not allowed in a collection file (allowed: templates, collections, dynamic_collections, external_templates); playlists belong in playlist_files, which are not yet supported",
+            "F:4:1: playlists: not allowed in a collection file (allowed: templates, collections, dynamic_collections, external_templates, metadata); playlists belong in playlist_files, which are not yet supported",
             id="playlists",
         ),
         pytest.param(
             BASIC + "colections:\n  B: {}\n",
-            "F:4:1: colections: not allowed in a collection file (allowed: templates, collections, dynamic_collections, external_templates)",
+            "F:4:1: colections: not allowed in a collection file (allowed: templates, collections, dynamic_collections, external_templates, metadata)",
             id="typo",
         ),
         pytest.param(
             "- Action\n- Drama\n",
-            "F:1:1: a collection file must be a mapping with templates, collections, dynamic_collections, external_templates, got a list",
+            "F:1:1: a collection file must be a mapping with templates, collections, dynamic_collections, external_templates, metadata, got a list",
             id="not-mapping",
         ),
         pytest.param(
             "just text\n",
-            "F: a collection file must be a mapping with templates, collections, dynamic_collections, external_templates, got str 'just text'",
+            "F: a collection file must be a mapping with templates, collections, dynamic_collections, external_templates, metadata, got str 'just text'",
             id="scalar",
         ),
         pytest.param(
             "",
-            "F: collection file is empty; it needs one of templates, collections, dynamic_collections, external_templates",
+            "F: collection file is empty; it needs one of templates, collections, dynamic_collections, external_templates, metadata",
             id="empty",
         ),
         pytest.param(
             "# only a comment\n",
-            "F: collection file is empty; it needs one of templates, collections, dynamic_collections, external_templates",
+            "F: collection file is empty; it needs one of templates, collections, dynamic_collections, external_templates, metadata",
             id="comment-only",
         ),
         pytest.param(
@@ -405,10 +392,14 @@ def test_external_templates_nested_defaults_urls_and_cycles(dirs: tuple[Path, Pa
 def test_external_templates_errors_propagate(dirs: tuple[Path, Path]) -> None:
     put(dirs[0] / "Movies.yml", BASIC + "external_templates:\n  - git: someone/templates\n")
     [cf] = load(dirs, ref("file", "Movies.yml"))
+
+    def offline(url: str) -> str:
+        raise OSError("network is unreachable")
+
     with pytest.raises(ConfigError) as info:
-        merged_templates(cf, dirs[0], dirs[1], "movie")
+        merged_templates(cf, dirs[0], dirs[1], "movie", offline)
     assert info.value.location == Location(str(dirs[0] / "Movies.yml"), 5, 5)
-    assert "git: someone/templates: not supported" in info.value.message
+    assert "git: someone/templates: cannot download" in info.value.message
 
 
 def test_external_templates_from_an_unshipped_kometa_default_are_skipped_with_a_warning(

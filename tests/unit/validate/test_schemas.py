@@ -160,7 +160,9 @@ def test_every_ref_resolves(name: str) -> None:
     for path, ref in refs:
         resolved = resolver.lookup(ref).contents
         assert isinstance(resolved, dict), f"{name}.json{path}: {ref} resolves to {resolved!r}"
-        assert ref.startswith(("#/$defs/", "common.json#/$defs/")), f"{name}.json{path}: unexpected ref {ref}"
+        # metadata.json: the `metadata:` section a collection file may have, as in Kometa
+        allowed = ("#/$defs/", "common.json#/$defs/", "metadata.json#/$defs/")
+        assert ref.startswith(allowed), f"{name}.json{path}: unexpected ref {ref}"
 
 
 def test_cross_file_refs_are_relative() -> None:

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from modules.errors import Location
+from modules.files import http_get
+from modules.remote_files import RemoteFiles, community_url
 from modules.validate import validate_config
 from modules.validate_files import DEFAULTS_DIR, guess_type
 from tests.support.config_files import doc, library, write
@@ -376,19 +379,40 @@ def test_defaults_with_the_template_variables_of_their_headers(tmp_path: Path) -
 
 
 def test_remote_and_community_files_are_noted_not_fetched(tmp_path: Path) -> None:
+    """The validator never downloads: url, git and repo files not kept by a run are `remote` warnings."""
     config = library(
         "Movies",
         "      - url: https://example.com/movies.yml",
         "      - git: meisnate12/MovieCharts",
         "      - repo: charts",
-    )
+    ) + doc("settings:", "  custom_repo: http://127.0.0.1:9/configs")
     problems = validate_config(write(tmp_path, {"config.yml": config}))
     assert [(p.line, p.severity, p.code) for p in problems] == [
         (4, "warning", "remote"),
-        (5, "warning", "unsupported"),
-        (6, "warning", "unsupported"),
+        (5, "warning", "remote"),
+        (6, "warning", "remote"),
     ]
     assert problems[0].message == "`https://example.com/movies.yml` is not checked (remote)"
+    assert "(http://127.0.0.1:9/configs/charts.yml)" in problems[2].message
+
+
+def test_repo_without_custom_repo_is_an_error(tmp_path: Path) -> None:
+    """Kometa reads `repo:` under settings.custom_repo; without one the block cannot be read."""
+    problems = validate_config(write(tmp_path, {"config.yml": library("Movies", "      - repo: charts")}))
+    assert [(p.line, p.column, p.severity, p.code) for p in problems] == [(4, 9, "error", "missing-file")]
+    assert problems[0].message == "repo: charts: needs settings.custom_repo (the repository's address)"
+
+
+def test_a_git_file_kept_by_a_run_is_checked(tmp_path: Path) -> None:
+    config = library("Movies", "      - git: meisnate12/MovieCharts")
+    remote = RemoteFiles(http_get, tmp_path / "cache", community_url())
+    kept = remote.cached(remote.address("git", "meisnate12/MovieCharts", Location("config.yml")))
+    kept.parent.mkdir(parents=True)
+    kept.write_text(
+        doc("collections:", "  Top:", "    plex_all: true", "    sync_mode: mirror"), encoding="utf-8"
+    )
+    problems = validate_config(write(tmp_path, {"config.yml": config}))
+    assert [(Path(p.file), p.line, p.column, p.code) for p in problems] == [(kept, 4, 5, "schema-enum")]
 
 
 def test_keys_the_engine_skips_are_unsupported_warnings(tmp_path: Path) -> None:

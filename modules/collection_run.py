@@ -140,7 +140,7 @@ def _run(
             if definition.delete_not_scheduled and decision.kind != "non_existing":
                 _delete(context, definition, report, "deleted: not scheduled")
             return
-    result = _build(context, definition, run)
+    result = build_members(context, definition, run)
     if not definition.smart and len(result.keys) < definition.minimum_items:
         message = f"Minimum {definition.minimum_items} not met: the builders found {len(result.keys)} item(s)"
         report.status = "skipped"
@@ -168,7 +168,7 @@ def _run(
     track_plan(context, definition.name, plan, collection)
 
 
-def _build(context: LibraryContext, definition: CollectionDefinition, run: RunSettings) -> BuildResult:
+def build_members(context: LibraryContext, definition: CollectionDefinition, run: RunSettings) -> BuildResult:
     """Run the builders; a definition's own ignore_ids / ignore_imdb_ids add to the library's."""
     if not (definition.ignore_ids or definition.ignore_imdb_ids) or run.guids is None:
         return build(context, definition)

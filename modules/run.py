@@ -76,23 +76,18 @@ def _file_selected(ref: FileRef, wanted: list[str]) -> bool:
     return stem in wanted or ref.value in wanted
 
 
-def run_file(
+def file_templater(
     context: LibraryContext,
     library: LibraryConfig,
     collection_file: CollectionFile,
-    run: RunSettings,
-    events: Events,
+    config_dir: Path,
     fetch: Callable[[str], str] | None,
-) -> list[Any]:
-    config_dir = run.config_dir
-    source = collection_file.source
+    warn: Callable[[str], None],
+) -> Callable[[str, dict[str, Any]], dict[str, Any]]:
+    """How a run applies templates to one file's definitions: the file's own and external templates, with
+    the library's and the file block's template variables (the panel's preview uses the same)."""
     templates, external = merged_templates(
-        collection_file,
-        config_dir,
-        DEFAULTS_DIR,
-        context.libtype,
-        fetch,
-        warn=lambda message: events.warning(message, library=library.name, file=source),
+        collection_file, config_dir, DEFAULTS_DIR, context.libtype, fetch, warn=warn
     )
     variables = {**library.template_variables, **collection_file.ref.template_variables}
 
@@ -108,6 +103,27 @@ def run_file(
             today=context.now.date(),
         )
 
+    return apply
+
+
+def run_file(
+    context: LibraryContext,
+    library: LibraryConfig,
+    collection_file: CollectionFile,
+    run: RunSettings,
+    events: Events,
+    fetch: Callable[[str], str] | None,
+) -> list[Any]:
+    source = collection_file.source
+    apply = file_templater(
+        context,
+        library,
+        collection_file,
+        run.config_dir,
+        fetch,
+        warn=lambda message: events.warning(message, library=library.name, file=source),
+    )
+    variables = {**library.template_variables, **collection_file.ref.template_variables}
     jobs: list[Callable[[], Any]] = []
     for name, data in collection_file.collections.items():
         location = where(collection_file.collections, source, name)

@@ -276,7 +276,8 @@ def _locate(data: Any) -> Callable[[str], Location | None]:
             if step is None:
                 break
             key, index = step
-            line, column = node.lc.key(key) if isinstance(node, dict) else node.lc.item(key)
+            marks: Any = node.lc
+            line, column = marks.key(key) if isinstance(node, dict) else marks.item(key)
             place = Location(YAML_SOURCE, line + 1, column + 1)
             node = node[key]
         return place

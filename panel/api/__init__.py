@@ -7,6 +7,7 @@ from flask import Blueprint
 from panel.api import auth, docs, files, history, system, users
 from panel.api.audit import bp as audit_bp
 from panel.api.collections import bp as collections_bp
+from panel.api.imports import bp as imports_bp
 from panel.api.libraries import bp as libraries_bp
 from panel.api.overlays import bp as overlays_bp
 from panel.api.preview import bp as preview_bp
@@ -25,3 +26,4 @@ bp.register_blueprint(overlays_bp)  # /overlays
 bp.register_blueprint(docs.bp)  # /openapi.json and /docs (public)
 bp.register_blueprint(audit_bp)  # /audit (admin)
 bp.register_blueprint(secrets_bp)  # /secrets (admin)
+bp.register_blueprint(imports_bp)  # /import and /import/commit (stage a Kometa config folder, then commit it)

@@ -248,7 +248,12 @@ def poster(section: int, rating_key: int) -> Response | tuple[Response, int]:
     """An item's poster, streamed from Plex with the token kept on the server; only items of a library
     config.yml names. Cached by the browser for an hour (ETag follows Plex's image)."""
     titles, library = _configured_titles()
-    url, token = plex_server(library)
+    try:
+        url, token = plex_server(library)
+    except ApiError:
+        raise ApiError(
+            404, "not_found", "no Plex server is configured, so no library has items", {}
+        ) from None
     cache = listing_cache()
     try:
         with cache.gateway(url, token) as gateway:

@@ -257,3 +257,14 @@ def test_the_poster_route_refuses_what_is_not_an_item_of_a_configured_library(
     assert written.status_code == 200, written.text
     gone = viewer.get(f"{panel}/api/plex/libraries/{shows.key}/items/{show.ratingKey}/poster", timeout=30)
     assert gone.status_code == 404
+
+
+def test_without_a_plex_server_there_are_no_posters_and_previews_say_why(tmp_path: Path) -> None:
+    app = create_app(Settings(data_dir=tmp_path / "bare"))
+    with serve(app) as url:
+        viewer = signed_in(app, url, "viewer", "viewer")
+        answer = viewer.get(f"{url}/api/plex/libraries/1/items/1/poster", timeout=30)
+        assert answer.status_code == 404 and "no Plex server" in answer.json()["error"]["message"]
+        body = {"library": "Movies", "yaml": "plex_all: true"}
+        answer = viewer.post(f"{url}{PREVIEW}", json=body, timeout=30)
+        assert answer.status_code == 503 and answer.json()["error"]["code"] == "plex_unreachable"

@@ -163,7 +163,7 @@ class ListingCache:
     ) -> Listing | list[Section]:
         with self._lock:
             entry = self._entries.get(key)
-            if entry is None or entry.expires <= self.clock():
+            if entry is None:  # an entry being filled (no value yet) is waited for, not replaced
                 entry = _Entry(expires=0.0)
                 self._entries[key] = entry
             self._entries.move_to_end(key)

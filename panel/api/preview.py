@@ -35,6 +35,7 @@ from panel.api.envelope import ApiError, json_body, ok
 from panel.api.paging import PAGED, paged
 from panel.openapi import documented, query_param
 from panel.plex_listing import Listing, ListingCache, server_key
+from panel.repo import check_path
 from panel.preview import (
     UNSET,
     LenientSecrets,
@@ -184,7 +185,12 @@ def preview_collection() -> tuple[Response, int]:
     """The items a collection definition would hold, computed by the engine against Plex, writing nothing:
     ``{items: [{rating_key, title, year, poster}], next_cursor, total, smart, problems, ...}``."""
     body = _body()
+    if body.file is not None:
+        check_path(body.file)  # 400 for '..', absolute names and the like, before anything is read
     with config_folder(body.rev or "main") as (sha, folder, secrets):
+        if body.file is not None and not (folder / body.file).is_file():
+            message = f"{body.file} is not a YAML file of the config repository"
+            raise ApiError(404, "not_found", message, {"field": "file"})
         try:
             library = find_library(folder, body.library, secrets)
         except PreviewError as exc:

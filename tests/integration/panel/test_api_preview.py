@@ -193,6 +193,15 @@ def test_bad_requests_are_named(panel: str, viewer: requests.Session) -> None:
     assert "Music" in error["message"] and error["details"]["field"] == "library"
     error = preview(viewer, panel, {"library": "Movies", "yaml": "plex_all: true", "colour": 1}, 400)
     assert error["details"]["field"] == "colour"
+    for outside in ("../../../etc/hosts", "/etc/hosts"):
+        error = preview(viewer, panel, {"library": "Movies", "file": outside, "name": "x"}, 400)
+        assert error["code"] == "bad_request"
+    error = preview(viewer, panel, {"library": "Movies", "file": "README.md", "name": "x"}, 404)
+    assert error["details"]["field"] == "file"
+    error = preview(
+        viewer, panel, {"library": "Movies", "file": "collections/movies.yml", "name": "Nope"}, 404
+    )
+    assert error["details"]["field"] == "name"
 
 
 def test_preview_needs_a_signed_in_user_and_a_read_token_is_enough(

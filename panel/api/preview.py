@@ -35,7 +35,6 @@ from panel.api.envelope import ApiError, json_body, ok
 from panel.api.paging import PAGED, paged
 from panel.openapi import documented, query_param
 from panel.plex_listing import Listing, ListingCache, server_key
-from panel.repo import check_path
 from panel.preview import (
     UNSET,
     LenientSecrets,
@@ -49,6 +48,7 @@ from panel.preview import (
     repo_yaml_files,
     write_yaml_files,
 )
+from panel.repo import check_path
 
 bp = Blueprint("preview", __name__)
 DEFAULT_NAME = "Preview"

@@ -27,7 +27,7 @@ from modules.config import LibraryConfig, load_config
 from modules.config_blocks import YAML_SUFFIXES, FileRef
 from modules.context import LibraryContext
 from modules.definition import parse_definition
-from modules.errors import KometaError, Location, UnsupportedError
+from modules.errors import KometaError, Location, PlexError, UnsupportedError
 from modules.files import CollectionFile, load_collection_files
 from modules.kometa_defaults import DEFAULTS_DIR
 from modules.plex import PlexGateway
@@ -199,6 +199,8 @@ def members(
         )
         _ignore_library_ids(context, library, run)
         built = build_members(context, definition, run)
+    except PlexError:
+        raise  # Plex failing is the answer's status (503), not a problem of the definition
     except (KometaError, TemplateError, search.SearchError) as exc:
         result.problems.append(_problem(exc, where, _locate(data)))
         return result

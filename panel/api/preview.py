@@ -237,12 +237,7 @@ def _members(
         source = collection_file(library, folder, body.file, context.libtype) if body.file else None
     except PreviewError as exc:
         raise ApiError(STATUS.get(exc.code, 422), exc.code, exc.message, exc.details) from None
-    try:
-        return members(context, library, name, data, source, folder)
-    except PlexError:
-        raise
-    except KometaError as exc:  # pragma: no cover - members() turns these into problems
-        raise ApiError(422, "validation_failed", str(exc)) from None
+    return members(context, library, name, data, source, folder)
 
 
 # --------------------------------------------------------------------------- posters

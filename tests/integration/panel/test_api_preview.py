@@ -6,6 +6,8 @@ request counters show that previews write nothing and that a warm preview does n
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from panel.settings import Settings
 from plexsim.server import PlexSimServer
 from tests.support.engine_run import TOKEN, plex_stats, plexsim_server, reset_stats
 from tests.support.panel_http import serve, signed_in
+from tests.support.ports import free_port, wait_for_port
 
 PREVIEW = "/api/collections/preview"
 LISTING = "GET /library/sections/{section}/all"
@@ -277,3 +280,27 @@ def test_without_a_plex_server_there_are_no_posters_and_previews_say_why(tmp_pat
         body = {"library": "Movies", "yaml": "plex_all: true"}
         answer = viewer.post(f"{url}{PREVIEW}", json=body, timeout=30)
         assert answer.status_code == 503 and answer.json()["error"]["code"] == "plex_unreachable"
+
+
+def test_plex_going_away_mid_edit_is_503_not_a_problem_of_the_definition(tmp_path: Path) -> None:
+    """plexsim as its own process, killed between two previews: keep-alive connections die with it."""
+    port = free_port()
+    command = [sys.executable, "-m", "plexsim", "serve", "--port", str(port), "--token", TOKEN]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port("127.0.0.1", port, timeout=60)
+        plex_url = f"http://127.0.0.1:{port}"
+        app = create_app(Settings(data_dir=tmp_path / "gone", plex_url=plex_url, plex_token=TOKEN))
+        with serve(app) as url:
+            viewer = signed_in(app, url, "viewer", "viewer")
+            body = {"library": "Movies", "yaml": "plex_search: {all: {year.gte: 2000}}"}
+            assert viewer.post(f"{url}{PREVIEW}", json=body, timeout=60).status_code == 200
+            proc.kill()
+            proc.wait(timeout=30)
+            body = {"library": "Movies", "yaml": "plex_search: {all: {genre: Action}}"}  # needs a Plex search
+            answer = viewer.post(f"{url}{PREVIEW}", json=body, timeout=60)
+            assert answer.status_code == 503, answer.text
+            assert answer.json()["error"]["code"] == "plex_unreachable" and TOKEN not in answer.text
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)

@@ -161,7 +161,13 @@ def commit_import() -> tuple[Response, int]:
         raise ApiError(403, "forbidden", message, {"required_role": "admin", "field": "secrets_confirmed"})
     base = resolve_base(body.base)
     raw = [{"path": f.path, "content": f.content} for f in body.files]
-    changes, _ = batch_changes(raw)
+    try:
+        changes, _ = batch_changes(raw)
+    except ApiError as exc:  # the files API names its list 'changes'; this body calls it 'files'
+        field = str(exc.details.get("field", "")).replace("changes", "files", 1)
+        raise ApiError(
+            exc.status, exc.code, exc.message.replace("changes", "files", 1), {"field": field}
+        ) from None
     check_changes(changes)
     session = get_session()
     by = user.username if user else "panel"

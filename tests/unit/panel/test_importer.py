@@ -18,7 +18,7 @@ def staged(files: dict[str, str], stored: dict[str, str] | None = None) -> tuple
 def test_the_folder_holding_config_yml_is_the_root() -> None:
     files, _ = staged({"kometa/config.yml": "libraries: {}\n", "kometa/a.yml": "collections: {}\n"})
     assert set(files) == {"config.yml", "a.yml"}
-    with pytest.raises(UploadError, match="no config.yml"):
+    with pytest.raises(UploadError, match=r"no config\.yml"):
         staged({"a/config.yml": "x: 1\n", "b/other.yml": "x: 1\n"})
 
 

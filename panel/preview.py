@@ -212,6 +212,10 @@ def members(
     else:
         result.smart_query = built.smart_query
         result.keys = built.keys
+    if not definition.smart and len(result.keys) < definition.minimum_items:
+        action = "deleted" if definition.delete_below_minimum else "skipped"
+        message = f"minimum_items is {definition.minimum_items}: a run would find {len(result.keys)} and be {action}"
+        result.problems.append(Problem(message, "warning"))
     return result
 
 

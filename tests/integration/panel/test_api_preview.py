@@ -181,6 +181,9 @@ def test_problems_carry_the_line_and_column_of_the_yaml(panel: str, viewer: requ
     [problem] = data["problems"]
     assert (problem["file"], problem["line"], problem["column"], problem["severity"]) == (None, 5, 5, "error")
     assert "yaer" in problem["message"] and "year" in problem["message"]
+    few = preview(viewer, panel, {"library": "Movies", "yaml": "minimum_items: 1000\nplex_all: true\n"})
+    assert few["total"] > 0 and [p["severity"] for p in few["problems"]] == ["warning"]
+    assert "minimum_items is 1000" in few["problems"][0]["message"]
     broken = preview(viewer, panel, {"library": "Movies", "yaml": "plex_search:\n  all: {genre: [Action\n"})
     assert broken["problems"][0]["line"] == 3 and "YAML syntax error" in broken["problems"][0]["message"]
 

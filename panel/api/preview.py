@@ -1,9 +1,8 @@
-"""``POST /api/collections/preview`` and ``GET /api/plex/libraries/<section>/items/<key>/poster``.
+"""``POST /api/collections/preview``: the items a collection definition would hold, and its problems.
 
-The preview answers the items a collection definition would hold, computed by the engine against Plex
-with no write (see :mod:`panel.preview`); any signed-in role may ask, since nothing is written. Posters go
-through the panel so the browser never sees the Plex token; only items of a library config.yml names are
-served. Both read the library listing from the per-process :class:`panel.plex_listing.ListingCache`.
+Computed by the engine against Plex with no write (see :mod:`panel.preview`), so any signed-in role may
+ask. The library listing comes from the per-process :class:`panel.plex_listing.ListingCache`, which the
+poster route (:mod:`panel.api.posters`) shares.
 
 Plex is the panel's own (``KOMETA_PANEL_PLEX_URL`` / ``KOMETA_PANEL_PLEX_TOKEN``, as ``/api/libraries``
 uses it) or, when that is not set, the one config.yml's ``plex:`` names, its ``<<placeholders>>`` filled
@@ -12,32 +11,28 @@ from the secret store and ``KOMETA_*`` variables, as a run fills them.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from modules.cli import secrets_from_env
-from modules.config import LibraryConfig, load_config
-from modules.errors import KometaError, PlexError
+from modules.config import LibraryConfig
+from modules.errors import PlexError
 from modules.plex import PlexGateway
 from panel.api.common import get_repo, get_settings, stored_secret_values
 from panel.api.envelope import ApiError, json_body, ok
 from panel.api.paging import PAGED, paged
-from panel.openapi import documented, query_param
+from panel.openapi import documented
 from panel.plex_listing import Listing, ListingCache, server_key
 from panel.preview import (
     UNSET,
-    LenientSecrets,
     Members,
     PreviewError,
     collection_file,
@@ -52,12 +47,7 @@ from panel.repo import check_path
 
 bp = Blueprint("preview", __name__)
 DEFAULT_NAME = "Preview"
-MAX_POSTER_BYTES = 10 * 1024 * 1024
-POSTER_MAX_AGE = 3600
 STATUS = {"not_found": 404, "validation_failed": 422}
-TITLES_KEPT = 16
-_titles: OrderedDict[str, tuple[list[str], LibraryConfig | None]] = OrderedDict()
-_titles_lock = threading.Lock()
 
 
 class PreviewBody(BaseModel):
@@ -238,97 +228,3 @@ def _members(
     except PreviewError as exc:
         raise ApiError(STATUS.get(exc.code, 422), exc.code, exc.message, exc.details) from None
     return members(context, library, name, data, source, folder)
-
-
-# --------------------------------------------------------------------------- posters
-
-
-@bp.get("/plex/libraries/<int:section>/items/<int:rating_key>/poster")
-@documented(query={"v": query_param("Any value; lets a client bust its own cache")})
-def poster(section: int, rating_key: int) -> Response | tuple[Response, int]:
-    """An item's poster, streamed from Plex with the token kept on the server; only items of a library
-    config.yml names. Cached by the browser for an hour (ETag follows Plex's image)."""
-    titles, library = _configured_titles()
-    try:
-        url, token = plex_server(library)
-    except ApiError:
-        raise ApiError(
-            404, "not_found", "no Plex server is configured, so no library has items", {}
-        ) from None
-    cache = listing_cache()
-    try:
-        with cache.gateway(url, token) as gateway:
-            server = server_key(url, token)
-            sections = cache.sections(gateway, server)
-            found = next((s for s in sections if s.key == section and s.title in titles), None)
-            if found is None:
-                raise ApiError(404, "not_found", f"library {section} is not one config.yml names", {})
-            listing = cache.listing(gateway, server, found)
-            item = listing.items.get(rating_key)
-            thumb = item.attrs.get("thumb") if item else None
-            if not thumb:
-                message = f"item {rating_key} is not in library {found.title!r} or has no poster"
-                raise ApiError(404, "not_found", message, {})
-            etag = hashlib.sha256(f"{url}{thumb}".encode()).hexdigest()[:32]
-            if etag in request.if_none_match:
-                return _cached_response(Response(status=304), etag)
-            data, mimetype = _fetch_image(gateway, thumb)
-    except PlexError as exc:
-        message = str(exc).replace(token, "***") if token else str(exc)
-        raise ApiError(503, "plex_unreachable", message, {"url": url}) from None
-    return _cached_response(Response(data, mimetype=mimetype), etag)
-
-
-def _configured_titles() -> tuple[list[str], LibraryConfig | None]:
-    """The Plex titles config.yml's libraries name on main, and one library (for its ``plex:`` block);
-    kept per commit and secrets, so a page of posters loads config.yml once."""
-    sha = get_repo().resolve("main")
-    secrets = {**secrets_from_env(os.environ), **stored_secret_values()}
-    key = hashlib.sha256(repr((sha, sorted(secrets.items()))).encode()).hexdigest()
-    with _titles_lock:
-        hit = _titles.get(key)
-    if hit is not None:
-        return hit
-    with config_folder("main") as (_sha, folder, secrets):
-        path = folder / "config.yml"
-        try:
-            config = load_config(path, LenientSecrets(secrets)) if path.is_file() else None
-        except KometaError:
-            config = None
-    libraries = list(config.libraries.values()) if config else []
-    found = (list(dict.fromkeys(lib.library_name for lib in libraries)), libraries[0] if libraries else None)
-    with _titles_lock:
-        _titles[key] = found
-        while len(_titles) > TITLES_KEPT:
-            _titles.popitem(last=False)
-    return found
-
-
-def _fetch_image(gateway: PlexGateway, thumb: str) -> tuple[bytes, str]:
-    """The image at Plex's ``thumb`` path, at most MAX_POSTER_BYTES; PlexError for anything else."""
-    import requests
-
-    server = gateway.server
-    try:
-        with gateway.session.get(
-            server.url(thumb), headers=server._headers(), timeout=server._timeout, stream=True
-        ) as answer:
-            if answer.status_code != 200:
-                raise PlexError(f"Plex answered {answer.status_code} for the poster")
-            mimetype = answer.headers.get("Content-Type", "").split(";")[0].strip()
-            if not mimetype.startswith("image/"):
-                raise PlexError(f"Plex sent {mimetype or 'no type'} instead of an image")
-            data = b""
-            for chunk in answer.iter_content(chunk_size=1 << 16):
-                data += chunk
-                if len(data) > MAX_POSTER_BYTES:
-                    raise PlexError(f"the poster is larger than {MAX_POSTER_BYTES} bytes")
-    except requests.RequestException as exc:
-        raise PlexError(f"Plex did not answer the poster request: {type(exc).__name__}") from None
-    return data, mimetype
-
-
-def _cached_response(response: Response, etag: str) -> Response:
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = f"private, max-age={POSTER_MAX_AGE}"
-    return response

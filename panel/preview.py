@@ -14,7 +14,7 @@ the editor shows them while the user types.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,9 @@ UNSET = "http://secret-not-set.invalid"
 """What a ``<<name>>`` with no stored or environment value reads as, so config.yml still loads."""
 
 
+CODES = {"TemplateError": "template", "SearchError": "search", "UnsupportedError": "unsupported"}
+
+
 class PreviewError(Exception):
     """The preview cannot be computed at all (no config.yml, unknown library); the message says why."""
 
@@ -54,22 +57,20 @@ class PreviewError(Exception):
 
 @dataclass
 class Problem:
-    """One problem of the definition: ``file`` is None for the ``yaml``/``definition`` of the request."""
+    """One problem of the definition, in the shape of the validator's problems (``api.md``); ``file`` is
+    None for the request's own ``yaml``/``definition``, ``pointer`` the JSON pointer when known."""
 
     message: str
     severity: str = "error"
+    code: str = "definition"
     file: str | None = None
     line: int | None = None
     column: int | None = None
+    pointer: str = ""
+    hint: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "severity": self.severity,
-            "message": self.message,
-        }
+        return asdict(self)
 
 
 @dataclass
@@ -168,7 +169,8 @@ def parse_yaml(text: str) -> tuple[Any, list[Problem]]:
     except KometaError as exc:
         return None, [_problem(exc, Location(YAML_SOURCE))]
     if not isinstance(data, dict):
-        return None, [Problem("the definition must be a mapping of builders, filters and details", line=1)]
+        message = "the definition must be a mapping of builders, filters and details"
+        return None, [Problem(message, code="not-a-mapping", line=1, column=1)]
     return data, []
 
 
@@ -188,7 +190,7 @@ def members(
         apply = _templater(context, library, source, config_dir, warnings.append)
         definition = parse_definition(name, apply(name, plain(data)), where, library.settings)
         result.name, result.smart = definition.name, definition.smart
-        result.problems += [Problem(w, "warning") for w in [*warnings, *definition.warnings]]
+        result.problems += [Problem(w, "warning", "note") for w in [*warnings, *definition.warnings]]
         run = RunSettings(
             library.settings,
             config_dir,
@@ -215,7 +217,7 @@ def members(
     if not definition.smart and len(result.keys) < definition.minimum_items:
         action = "deleted" if definition.delete_below_minimum else "skipped"
         message = f"minimum_items is {definition.minimum_items}: a run would find {len(result.keys)} and be {action}"
-        result.problems.append(Problem(message, "warning"))
+        result.problems.append(Problem(message, "warning", "minimum-items"))
     return result
 
 
@@ -270,23 +272,27 @@ def _has_lines(data: Any) -> bool:
     return hasattr(data, "lc")
 
 
-def _locate(data: Any) -> Callable[[str], Location | None]:
-    """Where a key path (``plex_search.all.year.gte``, ``filters.any[1]``) is in the ``yaml`` text, as
-    deep as it can be followed (keys may hold dots, so the longest key that matches is taken)."""
+Locate = Callable[[str], tuple[Location | None, str]]
 
-    def find(path: str) -> Location | None:
+
+def _locate(data: Any) -> Locate:
+    """Where a key path (``plex_search.all.year.gte``, ``filters.any[1]``) is in the ``yaml`` text, and
+    its JSON pointer, as deep as it can be followed (keys may hold dots: the longest that matches wins)."""
+
+    def find(path: str) -> tuple[Location | None, str]:
         parts = path.replace("[", ".").replace("]", "").split(".")
-        node, place, index = data, None, 0
+        node, place, index, pointer = data, None, 0, ""
         while index < len(parts) and _has_lines(node):
             step = _step(node, parts, index)
             if step is None:
                 break
             key, index = step
+            pointer += "/" + str(key).replace("~", "~0").replace("/", "~1")
             marks: Any = node.lc
             line, column = marks.key(key) if isinstance(node, dict) else marks.item(key)
             place = Location(YAML_SOURCE, line + 1, column + 1)
             node = node[key]
-        return place
+        return place, pointer
 
     return find
 
@@ -304,22 +310,25 @@ def _step(node: Any, parts: list[str], index: int) -> tuple[Any, int] | None:
     return None
 
 
-def _problem(
-    exc: Exception, where: Location, locate: Callable[[str], Location | None] | None = None
-) -> Problem:
+def _problem(exc: Exception, where: Location, locate: Locate | None = None) -> Problem:
     """One exception of the engine as a problem at the most precise place known."""
     message = getattr(exc, "message", str(exc))
     path = getattr(exc, "path", "") or ""
     location: Location | None = getattr(exc, "location", None)
     if path and path not in message:
         message = f"{path}: {message}"
+    pointer = ""
     if (location is None or location == where) and locate is not None:
-        dotted = path or message.split(":", 1)[0]
-        location = locate(dotted) or location
+        found, pointer = locate(path or message.split(":", 1)[0])
+        location = found or location
     location = location or where
     own = location.file == YAML_SOURCE
     severity = "warning" if isinstance(exc, UnsupportedError) else "error"
-    return Problem(message, severity, None if own else location.file, location.line, location.column)
+    code = CODES.get(type(exc).__name__, "definition")
+    if message.startswith("YAML syntax error"):
+        code = "yaml-syntax"
+    file = None if own else location.file
+    return Problem(message, severity, code, file, location.line, location.column, pointer)
 
 
 def _text(exc: KometaError, config_dir: Path) -> str:

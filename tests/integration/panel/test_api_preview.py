@@ -180,6 +180,7 @@ def test_problems_carry_the_line_and_column_of_the_yaml(panel: str, viewer: requ
     assert data["items"] == [] and data["total"] == 0
     [problem] = data["problems"]
     assert (problem["file"], problem["line"], problem["column"], problem["severity"]) == (None, 5, 5, "error")
+    assert (problem["pointer"], problem["code"]) == ("/plex_search/all/yaer.gte", "definition")
     assert "yaer" in problem["message"] and "year" in problem["message"]
     few = preview(viewer, panel, {"library": "Movies", "yaml": "minimum_items: 1000\nplex_all: true\n"})
     assert few["total"] > 0 and [p["severity"] for p in few["problems"]] == ["warning"]

@@ -17,6 +17,7 @@ from flask import Flask
 
 from panel import create_app
 from panel.api.common import stored_secret_values
+from panel.api.preview_answers import ImportedCommit, StagedImport
 from panel.import_zip import MAX_FILES
 from panel.settings import Settings
 from tests.support.panel_http import serve, signed_in
@@ -98,6 +99,8 @@ def stage_zip(client: requests.Session, panel: str, data: bytes, status: int = 2
     answer = client.post(f"{panel}/api/import", files=files, timeout=60)
     assert answer.status_code == status, answer.text
     body: dict[str, Any] = answer.json()
+    if status == 200:
+        StagedImport.model_validate(body["data"])
     return body["data"] if status == 200 else body["error"]
 
 
@@ -158,6 +161,7 @@ def test_commit_lands_one_commit_and_the_token_only_in_the_secret_store(
     answer = admin.post(f"{panel}/api/import/commit", json=body, timeout=60)
     assert answer.status_code == 200, answer.text
     commit = answer.json()["data"]
+    ImportedCommit.model_validate(commit)
     assert commit["parents"] == [data["base"]] and commit["secrets_stored"] == ["plextoken", "tmdb_apikey"]
     assert set(commit["files"]) == {"config.yml", "Movies.yml", "extra/Recent.yml", "TV Shows.yml"}
     with app.test_request_context():

@@ -18,6 +18,7 @@ from flask import Flask
 from plexapi.server import PlexServer
 
 from panel import create_app
+from panel.api.preview_answers import PreviewAnswer
 from panel.settings import Settings
 from plexsim.server import PlexSimServer
 from tests.support.engine_run import TOKEN, plex_stats, plexsim_server, reset_stats
@@ -76,6 +77,7 @@ def preview(client: requests.Session, panel: str, body: dict[str, Any], status: 
         error: dict[str, Any] = answer.json()["error"]
         return error
     data: dict[str, Any] = answer.json()["data"]
+    PreviewAnswer.model_validate(data)
     items, cursor = list(data["items"]), data["next_cursor"]
     while cursor:
         page = client.post(f"{panel}{PREVIEW}?limit=500&cursor={cursor}", json=body, timeout=60).json()

@@ -31,16 +31,26 @@ from panel.preview import LenientSecrets
 bp = Blueprint("posters", __name__)
 MAX_POSTER_BYTES = 10 * 1024 * 1024
 POSTER_MAX_AGE = 3600
+MAX_WIDTH = 2000
 TITLES_KEPT = 16
 _titles: OrderedDict[str, tuple[list[str], LibraryConfig | None]] = OrderedDict()
 _titles_lock = threading.Lock()
 
 
 @bp.get("/plex/libraries/<int:section>/items/<int:rating_key>/poster")
-@documented(query={"v": query_param("Any value; lets a client bust its own cache")})
+@documented(
+    query={
+        "width": query_param(
+            f"Fit the poster into this width (and 1.5 times it in height), 1 to {MAX_WIDTH} pixels, "
+            "resized by Plex; without it, the poster as Plex keeps it",
+            {"type": "integer", "minimum": 1, "maximum": MAX_WIDTH},
+        )
+    }
+)
 def poster(section: int, rating_key: int) -> Response | tuple[Response, int]:
     """An item's poster, streamed from Plex with the token kept on the server; only items of a library
     config.yml names. Cached by the browser for an hour (ETag follows Plex's image)."""
+    width = _width(request.args.get("width"))
     titles, library = _configured_titles()
     try:
         url, token = plex_server(library)
@@ -62,10 +72,10 @@ def poster(section: int, rating_key: int) -> Response | tuple[Response, int]:
             if not thumb:
                 message = f"item {rating_key} is not in library {found.title!r} or has no poster"
                 raise ApiError(404, "not_found", message, {})
-            etag = hashlib.sha256(f"{url}{thumb}".encode()).hexdigest()[:32]
+            etag = hashlib.sha256(f"{url}{thumb}?{width}".encode()).hexdigest()[:32]
             if etag in request.if_none_match:
                 return _cached_response(Response(status=304), etag)
-            data, mimetype = _fetch_image(gateway, thumb)
+            data, mimetype = _fetch_image(gateway, thumb, width)
     except PlexError as exc:
         message = str(exc).replace(token, "***") if token else str(exc)
         raise ApiError(503, "plex_unreachable", message, {"url": url}) from None
@@ -97,12 +107,26 @@ def _configured_titles() -> tuple[list[str], LibraryConfig | None]:
     return found
 
 
-def _fetch_image(gateway: PlexGateway, thumb: str) -> tuple[bytes, str]:
-    """The image at Plex's ``thumb`` path, at most MAX_POSTER_BYTES; PlexError for anything else."""
+def _width(raw: str | None) -> int | None:
+    """``?width=``: a whole number of pixels from 1 to MAX_WIDTH; 400 naming the parameter otherwise."""
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_WIDTH):
+        message = f"'width' must be a whole number of pixels from 1 to {MAX_WIDTH}, got {raw!r}"
+        raise ApiError(400, "bad_request", message, {"field": "width"})
+    return int(raw)
+
+
+def _fetch_image(gateway: PlexGateway, thumb: str, width: int | None) -> tuple[bytes, str]:
+    """The image at Plex's ``thumb`` path (fitted to ``width`` by Plex's photo transcoder), at most
+    MAX_POSTER_BYTES; PlexError for anything else."""
     server = gateway.server
+    key, params = thumb, {}
+    if width is not None:
+        key, params = "/photo/:/transcode", {"url": thumb, "width": str(width), "height": str(width * 3 // 2)}
     try:
         with gateway.session.get(
-            server.url(thumb), headers=server._headers(), timeout=server._timeout, stream=True
+            server.url(key), params=params, headers=server._headers(), timeout=server._timeout, stream=True
         ) as answer:
             if answer.status_code != 200:
                 raise PlexError(f"Plex answered {answer.status_code} for the poster")

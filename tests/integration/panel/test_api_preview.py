@@ -6,6 +6,7 @@ request counters show that previews write nothing and that a warm preview does n
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 import requests
 from flask import Flask
+from PIL import Image
 from plexapi.server import PlexServer
 
 from panel import create_app
@@ -245,6 +247,14 @@ def test_the_poster_is_plexs_image_behind_auth(
     )
     assert again.status_code == 304 and again.content == b""
     assert requests.get(f"{panel}{item['poster']}", timeout=30).status_code == 401
+    small = viewer.get(f"{panel}{item['poster']}?width=60", timeout=30)
+    resized = plexapi.transcodeImage(movie.thumb, height=90, width=60)
+    assert small.status_code == 200 and small.content == requests.get(resized, timeout=30).content
+    with Image.open(io.BytesIO(small.content)) as image:
+        assert image.width <= 60 and image.height <= 90
+    assert small.headers["ETag"] != answer.headers["ETag"]
+    bad = viewer.get(f"{panel}{item['poster']}?width=0", timeout=30)
+    assert bad.status_code == 400 and bad.json()["error"]["details"]["field"] == "width"
 
 
 def test_the_poster_route_refuses_what_is_not_an_item_of_a_configured_library(

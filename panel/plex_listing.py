@@ -19,6 +19,7 @@ import hashlib
 import os
 import threading
 import time
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -33,6 +34,8 @@ DEFAULT_TTL = 60
 DEFAULT_LIBRARIES = 4
 MAX_IDLE_GATEWAYS = 4
 PLEX_TIMEOUT = 30
+MAX_SEARCH_KEYS = 1_000_000
+"""Rating keys of search answers one listing keeps (8 bytes each)."""
 
 ServerKey = tuple[str, str]
 
@@ -49,6 +52,28 @@ class Listing:
     """When Plex was asked (UTC, ISO-8601)."""
     tag_ids: dict[str, dict[str, str]] = field(default_factory=dict)
     """Filter choices looked up by previews (tag kind -> lower-cased title -> id), filled on demand."""
+    _searches: OrderedDict[tuple[tuple[str, str], ...], array[int]] = field(default_factory=OrderedDict)
+    _searched_keys: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def search(self, params: list[tuple[str, str]], read: Callable[[], list[int]]) -> list[int]:
+        """The rating keys of a Plex search, asked once per listing: the answer lives as long as the
+        listing, and at most MAX_SEARCH_KEYS keys of answers are kept (least recently used dropped)."""
+        key = tuple(params)
+        with self._lock:
+            hit = self._searches.get(key)
+            if hit is not None:
+                self._searches.move_to_end(key)
+                return hit.tolist()
+        found = read()
+        with self._lock:
+            if key not in self._searches and len(found) <= MAX_SEARCH_KEYS:
+                self._searches[key] = array("q", found)
+                self._searched_keys += len(found)
+                while self._searched_keys > MAX_SEARCH_KEYS:
+                    _, dropped = self._searches.popitem(last=False)
+                    self._searched_keys -= len(dropped)
+        return found
 
 
 @dataclass

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl
 
 from modules import search
@@ -30,7 +30,7 @@ from modules.definition import parse_definition
 from modules.errors import KometaError, Location, PlexError, UnsupportedError
 from modules.files import CollectionFile, load_collection_files
 from modules.kometa_defaults import DEFAULTS_DIR
-from modules.plex import PlexGateway
+from modules.plex import PlexGateway, Section
 from modules.run import file_templater
 from modules.templates import TemplateError, apply_templates
 from modules.yamlio import parse, plain
@@ -221,11 +221,25 @@ def members(
     return result
 
 
+class CachedSearches:
+    """The gateway, with its searches answered by the listing when they were asked since it was read."""
+
+    def __init__(self, gateway: PlexGateway, listing: Listing) -> None:
+        self.gateway, self.listing = gateway, listing
+
+    def search_keys(self, section: Section, params: list[tuple[str, str]]) -> list[int]:
+        return self.listing.search(params, lambda: self.gateway.search_keys(section, params))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.gateway, name)
+
+
 def library_context(gateway: PlexGateway, listing: Listing, now: datetime) -> LibraryContext:
-    """A dry-run context over the cached listing: previews read it and never change it."""
+    """A dry-run context over the cached listing: previews read it and never change it; a search asked
+    again while the listing is kept costs no request."""
     section = listing.section
     return LibraryContext(
-        gateway,
+        cast(PlexGateway, CachedSearches(gateway, listing)),
         section,
         section.type,
         now,

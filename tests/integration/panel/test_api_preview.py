@@ -173,6 +173,12 @@ def test_a_second_preview_of_the_library_does_not_list_it_again(
     assert keys(first) == searched(plexapi, filters={"year>>": 2019})
     assert keys(second) == searched(plexapi, filters={"year<<": 1990})
     assert first["listed_at"] == second["listed_at"]
+    genre = {"library": "Movies", "yaml": "plex_search: {all: {genre: Action}}"}
+    searched_once = preview(viewer, panel, genre)
+    reset_stats(plex.url)
+    again = preview(viewer, panel, {**genre, "yaml": "sort_title: '+A'\nplex_search: {all: {genre: Action}}"})
+    assert plex_stats(plex.url)["total"] == 0  # the same Plex search, answered with the listing
+    assert keys(again) == keys(searched_once) == searched(plexapi, genre="Action")
     refreshed = preview(viewer, panel, {"library": "Movies", "yaml": "plex_all: true", "refresh": True})
     assert plex_stats(plex.url)["routes"].get(LISTING, 0) >= 1
     assert refreshed["listed_at"] >= second["listed_at"]

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from panel import plex_listing
 from panel.plex_listing import ListingCache, server_key
 from plexsim.server import PlexSimServer
 from tests.support.engine_run import TOKEN, plex_stats, plexsim_server, reset_stats
@@ -116,3 +117,31 @@ def test_sizes_come_from_the_environment() -> None:
     assert (cache.ttl, cache.max_libraries) == (5, 2)
     with pytest.raises(ValueError, match="KOMETA_PANEL_PREVIEW_TTL"):
         ListingCache.from_env({"KOMETA_PANEL_PREVIEW_TTL": "soon"})
+
+
+def test_search_answers_are_kept_per_listing_and_bounded(
+    plex: PlexSimServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(plex_listing, "MAX_SEARCH_KEYS", 200)
+    cache = ListingCache()
+    server = server_key(plex.url, TOKEN)
+    with cache.gateway(plex.url, TOKEN) as gateway:
+        listing = cache.listing(gateway, server, cache.section(gateway, server, "Movies"))
+        section = listing.section
+
+        def search(year: int) -> list[int]:
+            params = [("type", "1"), ("year>>", str(year))]
+            return listing.search(params, lambda: gateway.search_keys(section, params))
+
+        reset_stats(plex.url)
+        recent = search(2020)  # under the bound: kept
+        assert search(2020) == recent and listings(plex.url) == 1
+        wider = search(2015)  # kept too, and together past the bound: the least recent answer goes
+        assert len(recent) + len(wider) > 200 >= len(wider)
+        search(2015)
+        assert listings(plex.url) == 2
+        search(2020)
+        assert listings(plex.url) == 3
+        search(1990)  # larger than the bound by itself: never kept
+        search(1990)
+        assert listings(plex.url) == 5

@@ -2,8 +2,9 @@
 
 For each size: plexsim in its own process, the panel (werkzeug's threaded server, in this process) with
 that plexsim as its Plex, and a signed-in client. Measured: the first preview (which lists the library),
-then warm previews of a definition the listing answers (``year``), one that needs a Plex search
-(``genre``), a smart filter and a template with a filter, each repeated; and the poster route.
+then, with the listing cached, the first preview of a definition the listing answers (``year``), of one
+that needs a Plex search (``genre``), of a smart filter and of a filter, and the same previews repeated
+(their Plex searches kept with the listing); and the poster route.
 
 Goals from the frontend issue: a preview < 300 ms on the demo library and < 2 s on 50,000 movies once
 the listing is cached. Writes JSON; exits 0 only if every goal is met.
@@ -58,20 +59,17 @@ def measure(scale: int | None, repeat: int) -> dict[str, Any]:
             app = create_app(Settings(data_dir=Path(tmp) / "data", plex_url=plex_url, plex_token=TOKEN))
             with serve(app) as url:
                 client = signed_in(app, url, "bench", "viewer")
-                cold, first = timed(client, url, CASES["year (listing answers)"])
+                cold, cold_data = timed(client, url, CASES["year (listing answers)"])
                 warm: dict[str, Any] = {}
                 for name, body in CASES.items():
-                    times, total = [], 0
-                    for _ in range(repeat):
-                        elapsed, data = timed(client, url, body)
-                        times.append(elapsed)
-                        total = data["total"]
+                    first, data = timed(client, url, body)  # listing cached; its Plex searches not yet
+                    again = [timed(client, url, body)[0] for _ in range(repeat)]
                     warm[name] = {
-                        "items": total,
-                        "median_ms": round(statistics.median(times) * 1000, 1),
-                        "max_ms": round(max(times) * 1000, 1),
+                        "items": data["total"],
+                        "first_ms": round(first * 1000, 1),
+                        "repeated_median_ms": round(statistics.median(again) * 1000, 1),
                     }
-                poster = first["items"][0]["poster"]
+                poster = cold_data["items"][0]["poster"]
                 started = time.perf_counter()
                 for _ in range(repeat):
                     client.get(f"{url}{poster}", timeout=60).raise_for_status()
@@ -82,7 +80,7 @@ def measure(scale: int | None, repeat: int) -> dict[str, Any]:
         "movies": scale or 320,
         "cold_preview_ms": round(cold * 1000, 1),
         "warm": warm,
-        "warm_worst_median_ms": max(case["median_ms"] for case in warm.values()),
+        "warm_worst_first_ms": max(case["first_ms"] for case in warm.values()),
         "poster_ms": round(poster_ms, 1),
     }
 
@@ -96,8 +94,8 @@ def main() -> int:
     demo = measure(None, args.repeat)
     large = measure(args.scale, args.repeat)
     goals = {
-        f"demo warm preview < {GOAL_DEMO_MS} ms": demo["warm_worst_median_ms"] < GOAL_DEMO_MS,
-        f"{args.scale} movies warm preview < {GOAL_LARGE_MS} ms": large["warm_worst_median_ms"]
+        f"demo warm preview < {GOAL_DEMO_MS} ms": demo["warm_worst_first_ms"] < GOAL_DEMO_MS,
+        f"{args.scale} movies warm preview < {GOAL_LARGE_MS} ms": large["warm_worst_first_ms"]
         < GOAL_LARGE_MS,
     }
     result = {**result_header("preview", args.scale), "demo": demo, "large": large, "goals": goals}

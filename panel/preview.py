@@ -181,16 +181,21 @@ def members(
     data: Any,
     source: CollectionFile | None,
     config_dir: Path,
+    where: Location | None = None,
 ) -> Members:
-    """The definition's members, built the way a run builds them; problems instead of exceptions."""
+    """The definition's members, built the way a run builds them; problems instead of exceptions.
+
+    ``where`` is the definition's place when it was read from a repository file; without it the
+    definition is the request's own ``yaml`` (problems then carry no file) or JSON ``definition``."""
     result = Members(name)
-    where = Location(YAML_SOURCE, 1, 1) if _has_lines(data) else Location(YAML_SOURCE)
+    if where is None:
+        where = Location(YAML_SOURCE, 1, 1) if _has_lines(data) else Location(YAML_SOURCE)
     warnings: list[str] = []
     try:
         apply = _templater(context, library, source, config_dir, warnings.append)
         definition = parse_definition(name, apply(name, plain(data)), where, library.settings)
         result.name, result.smart = definition.name, definition.smart
-        result.problems += [Problem(w, "warning", "note") for w in [*warnings, *definition.warnings]]
+        result.problems += [_note(w, "note", where) for w in [*warnings, *definition.warnings]]
         run = RunSettings(
             library.settings,
             config_dir,
@@ -204,7 +209,7 @@ def members(
     except PlexError:
         raise  # Plex failing is the answer's status (503), not a problem of the definition
     except (KometaError, TemplateError, search.SearchError) as exc:
-        result.problems.append(_problem(exc, where, _locate(data)))
+        result.problems.append(_problem(exc, where, _locate(data, where.file)))
         return result
     result.filtered_out = built.filtered_out
     if built.smart_query is not None and built.label is None:
@@ -217,7 +222,7 @@ def members(
     if not definition.smart and len(result.keys) < definition.minimum_items:
         action = "deleted" if definition.delete_below_minimum else "skipped"
         message = f"minimum_items is {definition.minimum_items}: a run would find {len(result.keys)} and be {action}"
-        result.problems.append(Problem(message, "warning", "minimum-items"))
+        result.problems.append(_note(message, "minimum-items", where))
     return result
 
 
@@ -289,7 +294,7 @@ def _has_lines(data: Any) -> bool:
 Locate = Callable[[str], tuple[Location | None, str]]
 
 
-def _locate(data: Any) -> Locate:
+def _locate(data: Any, origin: str) -> Locate:
     """Where a key path (``plex_search.all.year.gte``, ``filters.any[1]``) is in the ``yaml`` text, and
     its JSON pointer, as deep as it can be followed (keys may hold dots: the longest that matches wins)."""
 
@@ -304,7 +309,7 @@ def _locate(data: Any) -> Locate:
             pointer += "/" + str(key).replace("~", "~0").replace("/", "~1")
             marks: Any = node.lc
             line, column = marks.key(key) if isinstance(node, dict) else marks.item(key)
-            place = Location(YAML_SOURCE, line + 1, column + 1)
+            place = Location(origin, line + 1, column + 1)
             node = node[key]
         return place, pointer
 
@@ -322,6 +327,13 @@ def _step(node: Any, parts: list[str], index: int) -> tuple[Any, int] | None:
             if key in node:
                 return key, end
     return None
+
+
+def _note(message: str, code: str, where: Location) -> Problem:
+    """A warning about the whole definition: at its place in a repository file, placeless in the request."""
+    if where.file == YAML_SOURCE:
+        return Problem(message, "warning", code)
+    return Problem(message, "warning", code, where.file, where.line, where.column)
 
 
 def _problem(exc: Exception, where: Location, locate: Locate | None = None) -> Problem:

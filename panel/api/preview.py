@@ -24,8 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from modules.cli import secrets_from_env
 from modules.config import LibraryConfig
-from modules.errors import PlexError
+from modules.errors import KometaError, Location, PlexError
 from modules.plex import PlexGateway
+from modules.yamlio import parse, where
 from panel.api.common import get_repo, get_settings, stored_secret_values
 from panel.api.envelope import ApiError, json_body, ok
 from panel.api.paging import PAGED, paged
@@ -134,28 +135,29 @@ def plex_listing(
         raise ApiError(status, code, message, {"url": url}) from None
 
 
-def _definition(body: PreviewBody, folder: Path) -> tuple[str, Any, list[Any]]:
-    """The name, the definition data and its parse problems, from ``yaml``, ``definition`` or the file."""
+def _definition(body: PreviewBody, folder: Path) -> tuple[str, Any, list[Any], Location | None]:
+    """The name, the definition, its parse problems and, for a saved one, its place in the file."""
     given = [k for k in ("definition", "yaml") if getattr(body, k) is not None]
     if len(given) > 1:
         raise ApiError(400, "bad_request", "give 'definition' or 'yaml', not both", {"field": "yaml"})
     name = body.name or DEFAULT_NAME
     if body.yaml is not None:
         data, problems = parse_yaml(body.yaml)
-        return name, data, problems
+        return name, data, problems, None
     if body.definition is not None:
-        return name, body.definition, []
+        return name, body.definition, [], None
     if body.file is None or body.name is None:
         message = "'definition' (an object), 'yaml' (text), or 'file' and 'name' of a saved one is required"
         raise ApiError(400, "bad_request", message, {"field": "definition"})
-    from modules.yamlio import load
-
-    path = folder / body.file
-    data = load(path) if path.is_file() else None
-    found = data.get("collections") if isinstance(data, dict) else None
-    if not isinstance(found, dict) or body.name not in found:
+    try:
+        document = parse((folder / body.file).read_text(encoding="utf-8"), body.file)
+    except (KometaError, UnicodeDecodeError) as exc:
+        raise ApiError(422, "validation_failed", str(exc), {"file": body.file}) from None
+    found = document.get("collections") if isinstance(document, dict) else None
+    key = next((k for k in found if str(k) == body.name), None) if isinstance(found, dict) else None
+    if key is None or not isinstance(found, dict):
         raise ApiError(404, "not_found", f"{body.file} has no collection {body.name!r}", {"field": "name"})
-    return name, found[body.name], []
+    return name, found[key], [], where(found, body.file, key)
 
 
 def _item(listing: Listing, key: int) -> dict[str, Any]:
@@ -185,11 +187,11 @@ def preview_collection() -> tuple[Response, int]:
             library = find_library(folder, body.library, secrets)
         except PreviewError as exc:
             raise ApiError(STATUS.get(exc.code, 422), exc.code, exc.message, exc.details) from None
-        name, data, problems = _definition(body, folder)
+        name, data, problems, place = _definition(body, folder)
         with plex_listing(library, library.library_name, body.refresh) as (gateway, listing):
             result = Members(name, problems=problems)
             if data is not None:
-                result = _members(gateway, listing, library, name, data, body, folder)
+                result = _members(gateway, listing, library, name, data, body, folder, place)
     numbered = list(enumerate(result.keys))
     page = paged(numbered, lambda pair: (pair[0],), lambda pair: _item(listing, pair[1]))
     return ok(
@@ -221,10 +223,11 @@ def _members(
     data: Any,
     body: PreviewBody,
     folder: Path,
+    place: Location | None,
 ) -> Members:
     context = library_context(gateway, listing, datetime.now())
     try:
         source = collection_file(library, folder, body.file, context.libtype) if body.file else None
     except PreviewError as exc:
         raise ApiError(STATUS.get(exc.code, 422), exc.code, exc.message, exc.details) from None
-    return members(context, library, name, data, source, folder)
+    return members(context, library, name, data, source, folder, place)

@@ -88,6 +88,11 @@ def preview(client: requests.Session, panel: str, body: dict[str, Any], status: 
     return {**data, "items": items}
 
 
+def head_of(client: requests.Session, panel: str) -> str:
+    commit: str = client.get(f"{panel}/api/files", timeout=30).json()["data"]["commit"]
+    return commit
+
+
 def keys(data: dict[str, Any]) -> set[int]:
     return {item["rating_key"] for item in data["items"]}
 
@@ -144,6 +149,20 @@ def test_a_template_of_the_file_applies(
         {**body, "yaml": "template: {name: Genre Decade, genre: Drama, decade: 1990}\n"},
     )
     assert keys(saved) == searched(plexapi, genre="Drama", decade=2000) != set()
+    unknown = TEMPLATES.replace("genre: Drama,", "genre: Dramma,")  # valid YAML; only Plex knows better
+    written = editor.put(
+        f"{panel}/api/files/collections/other.yml",
+        json={"content": unknown, "base": head_of(editor, panel)},
+        timeout=60,
+    )
+    assert written.status_code == 200, written.text
+    saved_broken = preview(viewer, panel, {**body, "file": "collections/other.yml"})
+    [problem] = saved_broken["problems"]
+    assert (problem["file"], problem["line"], problem["code"]) == (
+        "collections/other.yml",
+        8,
+        "minimum-items",
+    )
     assert keys(edited) == searched(plexapi, genre="Drama", decade=1990) != set()
     assert plex_stats(plex.url)["writes"] == 0
 

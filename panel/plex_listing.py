@@ -3,9 +3,10 @@
 One :class:`ListingCache` per process holds, per Plex server (URL and a digest of the token) and library
 title, what the engine's :class:`modules.context.LibraryContext` reads at the start of a run: the section,
 its items in Plex's order and its collections. Entries live ``KOMETA_PANEL_PREVIEW_TTL`` seconds (default
-60; 0 keeps nothing) and at most ``KOMETA_PANEL_PREVIEW_LIBRARIES`` of them are kept (default 4, least
-recently used dropped first), since a 50,000-item listing holds tens of megabytes. Filling an entry is
-single-flight: threads asking for the same library while it is listed wait for that one listing.
+60; 0 keeps nothing), and listings of at most ``KOMETA_PANEL_PREVIEW_ITEMS`` items in all are kept
+(default 60,000, least recently used dropped first; the one just read always stays): a listed item
+costs about 3.5 KB, so a 50,000-movie library holds some 175 MB. Filling an entry is single-flight:
+threads asking for the same library while it is listed wait for that one listing.
 
 Connections (:class:`modules.plex.PlexGateway`) are pooled per server: a preview borrows one for its
 searches and gives it back, so no two threads share a requests session and a warm preview opens nothing.
@@ -31,7 +32,7 @@ from modules.plex import PlexCollection, PlexGateway, PlexItem, Section
 from panel.env import whole_number
 
 DEFAULT_TTL = 60
-DEFAULT_LIBRARIES = 4
+DEFAULT_ITEMS = 60_000
 MAX_IDLE_GATEWAYS = 4
 PLEX_TIMEOUT = 30
 MAX_SEARCH_KEYS = 1_000_000
@@ -94,20 +95,20 @@ class ListingCache:
     def __init__(
         self,
         ttl: float = DEFAULT_TTL,
-        max_libraries: int = DEFAULT_LIBRARIES,
+        max_items: int = DEFAULT_ITEMS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.ttl, self.max_libraries, self.clock = ttl, max_libraries, clock
+        self.ttl, self.max_items, self.clock = ttl, max_items, clock
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple[ServerKey, str], _Entry] = OrderedDict()
         self._idle: dict[ServerKey, list[PlexGateway]] = {}
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> ListingCache:
-        """A cache sized by ``KOMETA_PANEL_PREVIEW_TTL`` and ``KOMETA_PANEL_PREVIEW_LIBRARIES``."""
+        """A cache sized by ``KOMETA_PANEL_PREVIEW_TTL`` and ``KOMETA_PANEL_PREVIEW_ITEMS``."""
         env = os.environ if env is None else env
         ttl = whole_number(env, "KOMETA_PANEL_PREVIEW_TTL", DEFAULT_TTL, 0, 86_400)
-        size = whole_number(env, "KOMETA_PANEL_PREVIEW_LIBRARIES", DEFAULT_LIBRARIES, 1, 64)
+        size = whole_number(env, "KOMETA_PANEL_PREVIEW_ITEMS", DEFAULT_ITEMS, 0, 10_000_000)
         return cls(ttl, size)
 
     # ---- connections
@@ -198,9 +199,19 @@ class ListingCache:
                 entry.expires = self.clock() + self.ttl
             value = entry.value
         with self._lock:
-            listings = [k for k in self._entries if k[1]]
-            for old in listings[: max(0, len(listings) - self.max_libraries)]:
-                del self._entries[old]
-            if self.ttl <= 0:
-                self._entries.pop(key, None)
+            self._evict(key)
         return value
+
+    def _evict(self, keep: tuple[ServerKey, str]) -> None:
+        """Drop least recently used listings until the rest hold at most ``max_items`` (under the lock)."""
+        if self.ttl <= 0:
+            self._entries.pop(keep, None)
+            return
+        sizes = {k: len(e.value.order) for k, e in self._entries.items() if isinstance(e.value, Listing)}
+        total = sum(sizes.values())
+        for old, size in sizes.items():
+            if total <= self.max_items:
+                return
+            if old != keep:
+                del self._entries[old]
+                total -= size

@@ -38,7 +38,7 @@ def listings(url: str) -> int:
 
 
 def test_concurrent_cold_reads_list_the_library_once(plex: PlexSimServer) -> None:
-    cache = ListingCache(ttl=60, max_libraries=4)
+    cache = ListingCache(ttl=60)
     server = server_key(plex.url, TOKEN)
     reset_stats(plex.url)
     found: list[int] = []
@@ -62,7 +62,7 @@ def test_concurrent_cold_reads_list_the_library_once(plex: PlexSimServer) -> Non
 
 def test_entries_expire_after_ttl_and_refresh_reads_again(plex: PlexSimServer) -> None:
     clock = Clock()
-    cache = ListingCache(ttl=60, max_libraries=4, clock=clock)
+    cache = ListingCache(ttl=60, clock=clock)
     server = server_key(plex.url, TOKEN)
     with cache.gateway(plex.url, TOKEN) as gateway:
         section = cache.section(gateway, server, "Movies")
@@ -78,8 +78,9 @@ def test_entries_expire_after_ttl_and_refresh_reads_again(plex: PlexSimServer) -
         assert listings(plex.url) == 2
 
 
-def test_at_most_max_libraries_are_kept(plex: PlexSimServer) -> None:
-    cache = ListingCache(ttl=60, max_libraries=1)
+def test_listings_past_max_items_are_dropped_least_recent_first(plex: PlexSimServer) -> None:
+    """The demo has 320 movies and 32 shows: a bound of 340 items holds one library, not both."""
+    cache = ListingCache(ttl=60, max_items=340)
     server = server_key(plex.url, TOKEN)
     with cache.gateway(plex.url, TOKEN) as gateway:
         movies = cache.section(gateway, server, "Movies")
@@ -94,7 +95,7 @@ def test_at_most_max_libraries_are_kept(plex: PlexSimServer) -> None:
 
 
 def test_a_zero_ttl_keeps_nothing(plex: PlexSimServer) -> None:
-    cache = ListingCache(ttl=0, max_libraries=4)
+    cache = ListingCache(ttl=0)
     server = server_key(plex.url, TOKEN)
     with cache.gateway(plex.url, TOKEN) as gateway:
         section = cache.section(gateway, server, "Movies")
@@ -113,8 +114,8 @@ def test_connections_are_pooled_not_shared(plex: PlexSimServer) -> None:
 
 
 def test_sizes_come_from_the_environment() -> None:
-    cache = ListingCache.from_env({"KOMETA_PANEL_PREVIEW_TTL": "5", "KOMETA_PANEL_PREVIEW_LIBRARIES": "2"})
-    assert (cache.ttl, cache.max_libraries) == (5, 2)
+    cache = ListingCache.from_env({"KOMETA_PANEL_PREVIEW_TTL": "5", "KOMETA_PANEL_PREVIEW_ITEMS": "2000"})
+    assert (cache.ttl, cache.max_items) == (5, 2000)
     with pytest.raises(ValueError, match="KOMETA_PANEL_PREVIEW_TTL"):
         ListingCache.from_env({"KOMETA_PANEL_PREVIEW_TTL": "soon"})
 

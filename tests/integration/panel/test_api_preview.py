@@ -345,3 +345,22 @@ def test_plex_going_away_mid_edit_is_503_not_a_problem_of_the_definition(tmp_pat
     finally:
         proc.kill()
         proc.wait(timeout=30)
+
+
+def test_without_a_panel_plex_the_one_config_yml_names_is_used_with_the_stored_secrets(
+    tmp_path: Path, plex: PlexSimServer, plexapi: PlexServer
+) -> None:
+    """The starter config.yml says url: <<plex_url>> and token: <<plextoken>>, as a run fills them."""
+    app = create_app(Settings(data_dir=tmp_path / "secrets", secrets_key="preview-secrets-key"))
+    with serve(app) as url:
+        admin = signed_in(app, url, "admin", "admin")
+        body = {"library": "Movies", "yaml": "plex_search: {all: {year.gte: 2020}}"}
+        assert admin.post(f"{url}{PREVIEW}", json=body, timeout=60).status_code == 503
+        for name, value in (("plex_url", plex.url), ("plextoken", TOKEN)):
+            assert (
+                admin.put(f"{url}/api/secrets/{name}", json={"value": value}, timeout=30).status_code == 201
+            )
+        data = preview(admin, url, body)
+        assert keys(data) == searched(plexapi, filters={"year>>": 2019})
+        poster = admin.get(f"{url}{data['items'][0]['poster']}", timeout=30)
+        assert poster.status_code == 200 and poster.headers["Content-Type"].startswith("image/")

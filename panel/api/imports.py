@@ -75,6 +75,9 @@ class ImportCommit(BaseModel):
         default_factory=list, description="Names of proposed secrets to store in the secret store"
     )
     message: str | None = Field(None, description="The commit message (default: Import a Kometa config)")
+    delete: list[str] = Field(
+        default_factory=list, description="Repository files to delete in the same commit (see 'untouched')"
+    )
 
 
 def _model(model: type[BaseModel], data: Any) -> Any:
@@ -119,6 +122,7 @@ def stage_import() -> tuple[Response, int]:
     repo = get_repo()
     base = repo.head()
     problems = _problems(staged, base)
+    existing = {str(entry["path"]) for entry in repo.list_tree(base)}
     files = [
         {"path": path, "content": text, "problems": [p for p in problems if p["file"] == path]}
         for path, text in sorted(staged.files.items())
@@ -132,6 +136,8 @@ def stage_import() -> tuple[Response, int]:
             "rewrites": [vars(r) for r in staged.rewrites],
             "notes": staged.notes,
             "skipped": upload.skipped,
+            "replaced": sorted(existing & set(staged.files)),
+            "untouched": sorted(existing - set(staged.files)),
             "stage": secrets_fernet().encrypt(json.dumps(token).encode()).decode("ascii"),
         }
     )
@@ -160,7 +166,8 @@ def commit_import() -> tuple[Response, int]:
         message = "storing secrets needs the admin role: leave secrets_confirmed empty, or ask an admin"
         raise ApiError(403, "forbidden", message, {"required_role": "admin", "field": "secrets_confirmed"})
     base = resolve_base(body.base)
-    raw = [{"path": f.path, "content": f.content} for f in body.files]
+    raw: list[dict[str, Any]] = [{"path": f.path, "content": f.content} for f in body.files]
+    raw += [{"path": path, "delete": True} for path in body.delete]
     try:
         changes, _ = batch_changes(raw)
     except ApiError as exc:  # the files API names its list 'changes'; this body calls it 'files'

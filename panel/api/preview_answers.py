@@ -109,6 +109,8 @@ class StagedImport(Answer):
     rewrites: list[Rewrite]
     notes: list[Note]
     skipped: list[Skipped]
+    replaced: list[str] = Field(description="Repository files the import overwrites")
+    untouched: list[str] = Field(description="Repository files the import leaves as they are")
     stage: str = Field(description="Opaque, good for an hour: send it back with the commit")
 
 

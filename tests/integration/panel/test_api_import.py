@@ -152,18 +152,34 @@ def test_commit_lands_one_commit_and_the_token_only_in_the_secret_store(
 ) -> None:
     data = stage_zip(admin, panel, zipped(FOLDER))
     files = [{"path": f["path"], "content": f["content"]} for f in data["files"]]
+    assert data["replaced"] == ["config.yml"]
+    before = {
+        f["path"] for f in admin.get(f"{panel}/api/files?limit=500", timeout=30).json()["data"]["items"]
+    }
+    assert data["untouched"] == sorted(before - {"config.yml"})
     body = {
         "base": data["base"],
         "files": files,
         "stage": data["stage"],
         "secrets_confirmed": ["plextoken", "tmdb_apikey"],
+        "delete": ["collections/movies.yml", "collections/tv.yml"],
     }
     answer = admin.post(f"{panel}/api/import/commit", json=body, timeout=60)
     assert answer.status_code == 200, answer.text
     commit = answer.json()["data"]
     ImportedCommit.model_validate(commit)
     assert commit["parents"] == [data["base"]] and commit["secrets_stored"] == ["plextoken", "tmdb_apikey"]
-    assert set(commit["files"]) == {"config.yml", "Movies.yml", "extra/Recent.yml", "TV Shows.yml"}
+    assert set(commit["files"]) == {
+        "config.yml",
+        "Movies.yml",
+        "extra/Recent.yml",
+        "TV Shows.yml",
+        "collections/movies.yml",
+        "collections/tv.yml",
+    }
+    tree = {f["path"] for f in admin.get(f"{panel}/api/files?limit=500", timeout=30).json()["data"]["items"]}
+    deleted = {"collections/movies.yml", "collections/tv.yml"}
+    assert tree == (before - deleted) | {"Movies.yml", "extra/Recent.yml", "TV Shows.yml"}
     with app.test_request_context():
         assert stored_secret_values() == {"plextoken": PLEX_TOKEN, "tmdb_apikey": TMDB_KEY}
     history = git_history(app)

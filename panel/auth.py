@@ -124,7 +124,7 @@ def load_secret_key(settings: Settings) -> str:
 
 
 def check_username(username: str) -> str:
-    """``username`` when git can use it as an author name; 400 naming ``username`` otherwise."""
+    """``username`` when git can use it as an author name; 422 naming ``username`` otherwise."""
     if (
         not 1 <= len(username) <= MAX_USERNAME
         or not username.isprintable()
@@ -132,7 +132,7 @@ def check_username(username: str) -> str:
         or ">" in username
         or username != username.strip()
     ):
-        raise ApiError(400, "bad_request", USERNAME_RULE, {"field": "username"})
+        raise ApiError(422, "unprocessable", USERNAME_RULE, {"field": "username"})
     return username
 
 
@@ -227,7 +227,7 @@ def create_pat(
     session: Session, user: User, name: str, scopes: list[str], expires_at: datetime | None
 ) -> tuple[str, AccessToken]:
     """A new personal access token (shown once) and its row (the caller commits); 400 for a bad name or
-    scopes, including a scope beyond the user's role (a viewer's tokens only ``read``)."""
+    scopes, 403 for a scope beyond the user's role (a viewer's tokens only ``read``)."""
     if not 1 <= len(name) <= MAX_TOKEN_NAME or not name.strip():
         message = f"'name' must be 1 to {MAX_TOKEN_NAME} characters, not all blank"
         raise ApiError(400, "bad_request", message, {"field": "name"})
@@ -237,7 +237,7 @@ def create_pat(
     beyond = sorted(set(scopes) - set(ROLE_SCOPES[user.role]))
     if beyond:
         message = f"a {user.role} cannot have a token with the {beyond[0]!r} scope"
-        raise ApiError(400, "bad_request", message, {"field": "scopes", "role": user.role})
+        raise ApiError(403, "forbidden", message, {"field": "scopes", "role": user.role})
     token = PAT_PREFIX + secrets.token_urlsafe(32)
     row = AccessToken(
         user_id=user.id, name=name, token_hash=sha256(token), scopes=scopes, expires_at=expires_at
@@ -430,14 +430,14 @@ def init_auth(app: Flask, settings: Settings) -> None:
 
 def expiry_from(value: Any) -> datetime | None:
     """An optional ISO-8601 expiry or a whole number of days from now, at most ``MAX_TOKEN_DAYS`` ahead;
-    400 naming ``expires_at`` when malformed, past or too far."""
+    400 naming ``expires_at`` when malformed, 422 when past or too far."""
     if value is None:
         return None
     now = utcnow()
     latest = now + timedelta(days=MAX_TOKEN_DAYS)
     too_far = ApiError(
-        400,
-        "bad_request",
+        422,
+        "unprocessable",
         f"'expires_at' must be at most {MAX_TOKEN_DAYS} days from now (leave it out for no expiry)",
         {"field": "expires_at", "max_days": MAX_TOKEN_DAYS},
     )
@@ -448,11 +448,13 @@ def expiry_from(value: Any) -> datetime | None:
     try:
         when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
         when = (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
-    except (ValueError, OverflowError):
+    except OverflowError:
+        raise too_far from None  # past year 9999 in UTC
+    except ValueError:
         message = "'expires_at' must be an ISO-8601 time or a whole number of days"
         raise ApiError(400, "bad_request", message, {"field": "expires_at"}) from None
     if when <= now:
-        raise ApiError(400, "bad_request", "'expires_at' is in the past", {"field": "expires_at"})
+        raise ApiError(422, "unprocessable", "'expires_at' is in the past", {"field": "expires_at"})
     if when > latest:
         raise too_far
     return when

@@ -1,66 +1,90 @@
-"""An OpenAPI 3.1 document generated from the app's URL map.
+"""An OpenAPI 3.1 document generated from the app's URL map and the views' declarations.
 
-Paths, methods, path parameters, summaries and descriptions come from the registered rules and the view
-functions' docstrings; request bodies, query parameters and the success status come from each view's
-:func:`documented` decorator (a legacy ``BODIES`` table covers views without one).
+Paths, methods, summaries and descriptions come from the registered rules and the view functions'
+docstrings; request bodies, query and path parameters, answers' ``data`` and success statuses come from
+each view's :func:`documented` decorator, whose pydantic models also validate the requests (see
+:mod:`panel.contract`), so the document says exactly what the server accepts. Models become named
+``components/schemas`` referenced by ``$ref``.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from flask import Flask
+from pydantic import BaseModel, TypeAdapter
 from werkzeug.routing import Rule
 
 from panel.auth import PUBLIC
+from panel.contract import parse_path, parse_query, read_body
 
 PREFIXES = ("/api/", "/schemas/")
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 ERROR_STATUSES = {
-    "400": "Malformed request",
+    "400": "The request breaks this document: malformed JSON, a wrong type, a missing or unknown field",
     "401": "No or bad credentials",
     "403": "Role too low",
     "404": "Not found",
     "409": "Conflict",
     "413": "Payload too large",
     "415": "Unsupported media type",
-    "422": "Validation failed or secret found",
+    "422": "Well-formed but refused for what it means: the tree would not validate, a secret was found, "
+    "a base or revision names no commit, a path git refuses",
     "429": "Rate limited",
+    "503": "A service the answer needs (Plex, Redis) is unreachable",
 }
 _CONVERTER = re.compile(
     r"<(?:(?P<conv>[a-zA-Z_][a-zA-Z0-9_]*)(?:\([^)]*\))?:)?(?P<name>[a-zA-Z_][a-zA-Z0-9_]*)>"
 )
-_INT = {"type": "integer"}
 _STR = {"type": "string"}
 View = TypeVar("View", bound=Callable[..., Any])
 
 
 def documented(
     *,
-    body: dict[str, Any] | None = None,
-    query: dict[str, dict[str, Any]] | None = None,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    path: Mapping[str, Any] | None = None,
+    data: Any = None,
     status: int | tuple[int, ...] = 200,
+    optional_body: bool = False,
+    media: Mapping[str, type[BaseModel] | dict[str, Any]] | None = None,
 ) -> Callable[[View], View]:
-    """Attach a view's JSON request body schema, its query parameters (name -> schema, which may
-    carry ``description`` and ``required``) and its success status(es) for the generated document."""
+    """Declare a view's request body model, query model and path parameter types (each validated before
+    the view runs, which receives ``body=`` and ``query=``), its answer's ``data`` type and success
+    status(es); the same declarations make its entry in the generated document. ``media`` documents
+    request bodies the view reads itself (media type -> model or schema), such as a multipart upload."""
 
     def attach(view: View) -> View:
         statuses = (status,) if isinstance(status, int) else tuple(status)
-        doc = {"body": body, "query": dict(query or {}), "status": statuses}
-        view.openapi_doc = doc  # type: ignore[attr-defined]
-        return view
+        adapters = {name: TypeAdapter(kind) for name, kind in (path or {}).items()}
+
+        @functools.wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            parse_path(adapters, kwargs)
+            if query is not None:
+                kwargs["query"] = parse_query(query)
+            if body is not None:
+                kwargs["body"] = read_body(body, optional_body)
+            return view(*args, **kwargs)
+
+        doc = {
+            "body": body,
+            "query": query,
+            "path": adapters,
+            "data": data,
+            "status": statuses,
+            "optional_body": optional_body,
+            "media": dict(media or {}),  # bodies the view reads itself (a multipart upload, a raw .zip)
+        }
+        checked.openapi_doc = doc  # type: ignore[attr-defined]
+        return checked  # type: ignore[return-value]
 
     return attach
-
-
-def query_param(
-    description: str, schema: dict[str, Any] | None = None, *, required: bool = False
-) -> dict[str, Any]:
-    """A query parameter entry for :func:`documented` (a string unless ``schema`` says otherwise)."""
-    return {**(schema or _STR), "description": description, "required": required}
 
 
 def _obj(required: list[str], **props: dict[str, Any]) -> dict[str, Any]:
@@ -68,27 +92,43 @@ def _obj(required: list[str], **props: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "properties": props, "required": required}
 
 
-_DEFINITION = {"type": ["object", "string"], "description": "The definition as JSON, or YAML text"}
-# Legacy request bodies by (method, endpoint), for views not yet using @documented (which wins).
-BODIES: dict[tuple[str, str], dict[str, Any]] = {
-    ("PUT", "api.collections.put_one"): _obj(
-        ["base"], base=_STR, message=_STR, definition=_DEFINITION, yaml=_STR
-    ),
-    ("POST", "api.collections.create_one"): _obj(
-        ["file", "name", "base"], file=_STR, name=_STR, base=_STR, message=_STR, definition=_DEFINITION
-    ),
-}
 # Endpoints whose 200 answer is not the JSON envelope: media type and schema.
 RAW_OK: dict[str, tuple[str, dict[str, Any]]] = {
     "api.docs.openapi": ("application/json", {"type": "object"}),
     "api.docs.docs_page": ("text/html", _STR),
     "schemas.schema": ("application/schema+json", {"type": "object"}),
+    "api.posters.poster": ("image/*", {"type": "string", "format": "binary"}),
 }
 
 
-def components() -> dict[str, Any]:
-    """The envelope schemas, the shared error responses and the bearer security scheme."""
-    error = _obj(["code", "message"], code=_STR, message=_STR, details={"type": "object"})
+REF = "#/components/schemas/{model}"
+
+
+class Schemas:
+    """The named schemas of one document: each model once, nested models as their own entries."""
+
+    def __init__(self) -> None:
+        self.named: dict[str, Any] = {}
+
+    def add(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """``schema`` with its ``$defs`` moved into the named schemas."""
+        self.named.update(schema.pop("$defs", {}))
+        return schema
+
+    def model(self, model: type[BaseModel]) -> dict[str, Any]:
+        """A ``$ref`` to ``model``'s schema (added on first use)."""
+        if model.__name__ not in self.named:
+            self.named[model.__name__] = self.add(model.model_json_schema(ref_template=REF))
+        return {"$ref": REF.format(model=model.__name__)}
+
+    def of(self, adapter: TypeAdapter[Any]) -> dict[str, Any]:
+        """The schema of a type (a model or a list of them gives refs)."""
+        return self.add(adapter.json_schema(ref_template=REF))
+
+
+def components(schemas: Schemas) -> dict[str, Any]:
+    """The named schemas, the envelopes, the shared error responses and the bearer security scheme."""
+    error = _obj(["code", "message", "details"], code=_STR, message=_STR, details={"type": "object"})
     envelope = _obj(
         ["success", "data", "error", "timestamp"],
         success={"type": "boolean"},
@@ -104,8 +144,9 @@ def components() -> dict[str, Any]:
         timestamp={"type": "string", "format": "date-time"},
     )
     content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
+    named = {**schemas.named, "Envelope": envelope, "ErrorEnvelope": error_envelope, "Error": error}
     return {
-        "schemas": {"Envelope": envelope, "ErrorEnvelope": error_envelope, "Error": error},
+        "schemas": dict(sorted(named.items())),
         "responses": {
             code: {"description": text, "content": content} for code, text in ERROR_STATUSES.items()
         },
@@ -119,24 +160,57 @@ def openapi_path(rule: str) -> tuple[str, list[tuple[str, str]]]:
     return _CONVERTER.sub(lambda m: "{" + m["name"] + "}", rule), params
 
 
-def _parameters(params: list[tuple[str, str]], query: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Path parameter objects (integers for ``int``, strings otherwise), then the query parameters."""
-    found = [
-        {"name": name, "in": "path", "required": True, "schema": _INT if conv == "int" else _STR}
-        for name, conv in params
-    ]
-    for name, entry in query.items():
-        schema = {k: v for k, v in entry.items() if k not in ("description", "required")}
-        param = {"name": name, "in": "query", "required": bool(entry.get("required")), "schema": schema}
-        if entry.get("description"):
-            param["description"] = entry["description"]
-        found.append(param)
+def _parameters(params: list[tuple[str, str]], doc: dict[str, Any], schemas: Schemas) -> list[dict[str, Any]]:
+    """Path parameter objects (declared types, else integers for ``int`` and strings), then the query
+    model's fields as query parameters."""
+    declared: Mapping[str, TypeAdapter[Any]] = doc.get("path") or {}
+    found: list[dict[str, Any]] = []
+    for name, conv in params:
+        if name in declared:
+            schema = schemas.of(declared[name])
+        else:
+            schema = (
+                {"type": "integer", "minimum": 0} if conv == "int" else {"type": "string", "minLength": 1}
+            )
+        found.append(_parameter(name, "path", schema, True))
+    query: type[BaseModel] | None = doc.get("query")
+    if query is not None:
+        model = schemas.add(query.model_json_schema(ref_template=REF))
+        required = set(model.get("required", []))
+        for name, schema in model["properties"].items():
+            found.append(_parameter(name, "query", schema, name in required))
     return found
 
 
-def _responses(endpoint: str, statuses: tuple[int, ...]) -> dict[str, Any]:
-    """The success answers (envelope unless raw) plus references to the shared error responses."""
+def _parameter(name: str, where: str, schema: dict[str, Any], required: bool) -> dict[str, Any]:
+    """A parameter object; the schema's description becomes the parameter's."""
+    bare = {k: v for k, v in schema.items() if k not in ("title", "description")}
+    param: dict[str, Any] = {"name": name, "in": where, "required": required, "schema": bare}
+    if schema.get("description"):
+        param["description"] = schema["description"]
+    return param
+
+
+def _responses(endpoint: str, doc: dict[str, Any], schemas: Schemas) -> dict[str, Any]:
+    """The success answers (the envelope with the declared ``data``, unless raw) plus references to the
+    shared error responses."""
+    statuses: tuple[int, ...] = doc.get("status") or (200,)
     media, schema = RAW_OK.get(endpoint, ("application/json", {"$ref": "#/components/schemas/Envelope"}))
+    data: Any = doc.get("data")
+    if data is not None and endpoint not in RAW_OK:
+        shape = schemas.model(data) if isinstance(data, type) and issubclass(data, BaseModel) else None
+        schema = {
+            "allOf": [
+                schema,
+                {
+                    "type": "object",
+                    "properties": {
+                        "success": {"const": True},
+                        "data": shape or schemas.of(TypeAdapter(data)),
+                    },
+                },
+            ]
+        }
     content = {media: {"schema": schema}}
     responses: dict[str, Any] = {
         str(status): {"description": "Created" if status == 201 else "Success", "content": content}
@@ -146,45 +220,56 @@ def _responses(endpoint: str, statuses: tuple[int, ...]) -> dict[str, Any]:
     return responses
 
 
-def operation(app: Flask, rule: Rule, method: str, params: list[tuple[str, str]]) -> dict[str, Any]:
+def operation_id(endpoint: str) -> str:
+    """A stable name: ``api.files.put_file`` → ``files_put_file``."""
+    return endpoint.removeprefix("api.").replace(".", "_")
+
+
+def operation(
+    app: Flask, rule: Rule, method: str, params: list[tuple[str, str]], schemas: Schemas
+) -> dict[str, Any]:
     """One operation object for ``method`` on ``rule``."""
     view = app.view_functions[rule.endpoint]
-    doc = (inspect.getdoc(view) or rule.endpoint).replace("``", "`")  # reST literals as CommonMark
-    extra: dict[str, Any] = getattr(view, "openapi_doc", {})
+    text = (inspect.getdoc(view) or rule.endpoint).replace("``", "`")  # reST literals as CommonMark
+    doc: dict[str, Any] = getattr(view, "openapi_doc", {})
     parts = rule.rule.strip("/").split("/")
     op: dict[str, Any] = {
-        "operationId": f"{rule.endpoint}.{method.lower()}",
+        "operationId": operation_id(rule.endpoint),
         "tags": [parts[1] if parts[0] == "api" and len(parts) > 1 else parts[0]],
-        "summary": doc.splitlines()[0],
-        "description": doc,
-        "parameters": _parameters(params, extra.get("query") or {}),
-        "responses": _responses(rule.endpoint, extra.get("status") or (200,)),
+        "summary": text.splitlines()[0],
+        "description": text,
+        "parameters": _parameters(params, doc, schemas),
+        "responses": _responses(rule.endpoint, doc, schemas),
     }
     public = (method, rule.rule) in PUBLIC or not rule.rule.startswith("/api/")
     op["security"] = [] if public else [{"bearerAuth": []}]
-    body = extra.get("body") or BODIES.get((method, rule.endpoint))
+    body: type[BaseModel] | None = doc.get("body")
     if body is not None:
-        content = {"application/json": {"schema": body}}
-        required = bool(body.get("required") or body.get("minProperties"))
-        op["requestBody"] = {"required": required, "content": content}
+        content = {"application/json": {"schema": schemas.model(body)}}
+        op["requestBody"] = {"required": not doc.get("optional_body"), "content": content}
+    media: dict[str, Any] = doc.get("media") or {}
+    if media:
+        content = {k: {"schema": v if isinstance(v, dict) else schemas.model(v)} for k, v in media.items()}
+        op["requestBody"] = {"required": True, "content": content}
     return op
 
 
 def build_spec(app: Flask, version: str = "0") -> dict[str, Any]:
     """The whole OpenAPI 3.1 document for ``app``."""
     paths: dict[str, dict[str, Any]] = {}
+    schemas = Schemas()
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if not rule.rule.startswith(PREFIXES):
             continue
         path, params = openapi_path(rule.rule)
         for method in METHODS:
             if method in (rule.methods or ()):
-                paths.setdefault(path, {})[method.lower()] = operation(app, rule, method, params)
+                paths.setdefault(path, {})[method.lower()] = operation(app, rule, method, params, schemas)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Kometa Panel API", "version": version},
         "servers": [{"url": "/"}],
         "paths": paths,
-        "components": components(),
+        "components": components(schemas),
         "security": [{"bearerAuth": []}],
     }

@@ -79,6 +79,7 @@ MAX_ATTEMPTS = 60
 # or range syntax, which a bare repository without reflogs cannot answer.
 REVISION = re.compile(r"(?:[0-9a-fA-F]{4,40}|[A-Za-z0-9][A-Za-z0-9._/-]{0,199})(?:[~^][0-9]{0,4})*")
 NULL_SHA = "0" * 40
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git hash-object -t tree /dev/null
 MAX_LOG_LIMIT = 500
 GRAPH_EVERY = 100  # commits between refreshes of the commit-graph (which keeps --topo-order paging cheap)
 _RAW_OUTPUT = dict(
@@ -375,9 +376,11 @@ class ConfigRepo:
             )
         return commits
 
-    def diff(self, a: str, b: str, path: str | None = None) -> dict[str, object]:
-        """Differences from ``a`` to ``b`` (optionally one path): unified text and per-file hunks."""
-        span = [self._resolve(a), self._resolve(b)]
+    def diff(self, a: str | None, b: str, path: str | None = None) -> dict[str, object]:
+        """Differences from ``a`` to ``b`` (optionally one path): unified text and per-file hunks. Without
+        ``a``, from ``b``'s first parent, or from the empty tree when ``b`` is a root commit."""
+        end = self._resolve(b)
+        span = [self._resolve(a) if a is not None else self._parent_or_empty(end), end]
         if path is not None:
             span += ["--", check_path(path)]
         opts = ["-r", "-M", "--no-color", "--no-ext-diff", "--no-textconv"]
@@ -394,6 +397,11 @@ class ConfigRepo:
             binary = "\nBinary files " in chunk or "\nGIT binary patch" in chunk
             files.append({**entry, "path": next(records), "binary": binary, "hunks": _hunks(chunk)})
         return {"unified": unified, "files": files}
+
+    def _parent_or_empty(self, sha: str) -> str:
+        """The first parent of commit ``sha``, or git's empty tree for a root commit."""
+        parents = self.repo.commit(sha).parents
+        return str(parents[0].hexsha) if parents else EMPTY_TREE
 
     # ------------------------------------------------------------------ writing
 

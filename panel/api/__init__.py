@@ -13,6 +13,7 @@ from panel.api.overlays import bp as overlays_bp
 from panel.api.posters import bp as posters_bp
 from panel.api.preview import bp as preview_bp
 from panel.api.secrets import bp as secrets_bp
+from panel.api.validate import bp as validate_bp
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 bp.register_blueprint(auth.bp)  # /auth/* and /health
@@ -29,3 +30,4 @@ bp.register_blueprint(docs.bp)  # /openapi.json and /docs (public)
 bp.register_blueprint(audit_bp)  # /audit (admin)
 bp.register_blueprint(secrets_bp)  # /secrets (admin)
 bp.register_blueprint(imports_bp)  # /import and /import/commit (stage a Kometa config folder, then commit it)
+bp.register_blueprint(validate_bp)  # /validate (a batch write's problems, committing nothing)

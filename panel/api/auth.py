@@ -12,8 +12,10 @@ import secrets
 
 from flask import Blueprint, Response, current_app, request
 
-from panel.api.envelope import ApiError, field_str, json_body, ok
-from panel.api.users import check_password, revoke_refresh_tokens
+from panel.api import answers
+from panel.api.answers import Health, SignedIn
+from panel.api.envelope import ApiError, ok
+from panel.api.users import Password, revoke_refresh_tokens
 from panel.auth import (
     ACCESS_LIFETIME,
     MAX_USERNAME,
@@ -26,12 +28,40 @@ from panel.auth import (
     rotate_refresh_token,
     verify_password,
 )
+from panel.contract import Body
 from panel.db import User, audit, get_session
 from panel.openapi import documented
 from panel.ratelimit import LoginLimiter, login_keys
 
 bp = Blueprint("auth", __name__)
-_STR = {"type": "string"}
+
+
+class Login(Body):
+    """``{username, password}``."""
+
+    username: str
+    password: str
+
+
+class RefreshBody(Body):
+    """``{refresh_token}``."""
+
+    refresh_token: str
+
+
+class LogoutBody(Body):
+    """``{refresh_token?}``."""
+
+    refresh_token: str = ""
+
+
+class PasswordChange(Body):
+    """``{current_password, new_password}``."""
+
+    current_password: str
+    new_password: Password
+
+
 # Verified against when the username is unknown, so both cases take the same time.
 _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
@@ -61,17 +91,10 @@ def _check_lockout(keys: dict[str, int]) -> None:
 
 
 @bp.post("/auth/login")
-@documented(
-    body={
-        "type": "object",
-        "properties": {"username": _STR, "password": _STR},
-        "required": ["username", "password"],
-    }
-)
-def login() -> tuple[Response, int]:
+@documented(body=Login, data=SignedIn)
+def login(body: Login) -> tuple[Response, int]:
     """``{username, password}`` → access and refresh tokens; 401 for bad credentials."""
-    body = json_body()
-    username, password = field_str(body, "username") or "", field_str(body, "password") or ""
+    username, password = body.username, body.password
     keys = login_keys(username, request.remote_addr)
     _check_lockout(keys)
     session = get_session()
@@ -91,10 +114,10 @@ def login() -> tuple[Response, int]:
 
 
 @bp.post("/auth/refresh")
-@documented(body={"type": "object", "properties": {"refresh_token": _STR}, "required": ["refresh_token"]})
-def refresh() -> tuple[Response, int]:
+@documented(body=RefreshBody, data=SignedIn)
+def refresh(body: RefreshBody) -> tuple[Response, int]:
     """``{refresh_token}`` → a new access token and a new refresh token (the old one is revoked)."""
-    token = field_str(json_body(), "refresh_token") or ""
+    token = body.refresh_token
     session = get_session()
     user, new_token = rotate_refresh_token(session, token)
     session.commit()
@@ -102,10 +125,10 @@ def refresh() -> tuple[Response, int]:
 
 
 @bp.post("/auth/logout")
-@documented(body={"type": "object", "properties": {"refresh_token": _STR}, "required": []})
-def logout() -> tuple[Response, int]:
+@documented(body=LogoutBody, optional_body=True)
+def logout(body: LogoutBody) -> tuple[Response, int]:
     """``{refresh_token}``: revoke it (the access token simply expires)."""
-    token = field_str(json_body(optional=True), "refresh_token", required=False)
+    token = body.refresh_token
     user = current_user()
     assert user is not None  # the guard signed the caller in
     session = get_session()
@@ -116,7 +139,7 @@ def logout() -> tuple[Response, int]:
 
 
 @bp.get("/auth/me")
-@documented()
+@documented(data=answers.User)
 def me() -> tuple[Response, int]:
     """The signed-in user."""
     user = current_user()
@@ -125,21 +148,14 @@ def me() -> tuple[Response, int]:
 
 
 @bp.post("/auth/password")
-@documented(
-    body={
-        "type": "object",
-        "properties": {"current_password": _STR, "new_password": {"type": "string", "minLength": 8}},
-        "required": ["current_password", "new_password"],
-    }
-)
-def change_password() -> tuple[Response, int]:
+@documented(body=PasswordChange, data=SignedIn)
+def change_password(body: PasswordChange) -> tuple[Response, int]:
     """``{current_password, new_password}``: change your own password; every other session is signed out.
 
-    Answers fresh tokens like login, since all refresh tokens (this session's too) are revoked.
+    Answers fresh tokens like login, since all refresh tokens (this session's too) are revoked. A wrong
+    current password is a 403 and counts as a failed login.
     """
-    body = json_body()
-    current = field_str(body, "current_password") or ""
-    new = check_password(field_str(body, "new_password") or "", "new_password")
+    current, new = body.current_password, body.new_password
     user = current_user()
     assert user is not None
     keys = login_keys(user.username, request.remote_addr)
@@ -150,7 +166,7 @@ def change_password() -> tuple[Response, int]:
             _limiter().fail(key)
         audit(session, "password_change_failed", user=user.username, ip=request.remote_addr)
         session.commit()
-        raise ApiError(400, "bad_request", "'current_password' is wrong", {"field": "current_password"})
+        raise ApiError(403, "forbidden", "'current_password' is wrong", {"field": "current_password"})
     user.password_hash = hash_password(new)
     revoke_refresh_tokens(session, user.id)
     refresh_token, _ = issue_refresh_token(session, user)
@@ -160,7 +176,7 @@ def change_password() -> tuple[Response, int]:
 
 
 @bp.get("/health")
-@documented()
+@documented(data=Health)
 def health() -> tuple[Response, int]:
     """Liveness, without authentication."""
     return ok({"status": "ok"})

@@ -16,7 +16,7 @@ from panel.repo import Author, Commit, ConfigRepo, RevisionError
 from panel.secret_scan import scan_files, scan_values
 from panel.secrets import all_secrets, decrypt, fernet_for, load_secrets_key, readable
 from panel.settings import Settings
-from panel.tree_check import Reader, apply_edit, blocking, tree_problems
+from panel.tree_check import ProblemDict, Reader, apply_edit, blocking, tree_problems
 
 
 def get_settings() -> Settings:
@@ -32,12 +32,12 @@ def get_repo() -> ConfigRepo:
 
 
 def resolve_base(base: str) -> str:
-    """The full sha of a write's ``base``; 400 naming the field when it is no commit (a stale or mistyped
+    """The full sha of a write's ``base``; 422 naming the field when it is no commit (a stale or mistyped
     base is the client's mistake, not a missing resource)."""
     try:
         return get_repo().resolve(base)
     except RevisionError as exc:
-        raise ApiError(400, "bad_request", f"'base' {exc.rev!r} {exc.what}", {"field": "base"}) from exc
+        raise ApiError(422, "unprocessable", f"'base' {exc.rev!r} {exc.what}", {"field": "base"}) from exc
 
 
 def get_author() -> Author:
@@ -71,6 +71,11 @@ def check_changes(
     _refuse_secrets(changes)
 
 
+def check_secrets(changes: Mapping[str, bytes | None]) -> None:
+    """The secret half of :func:`check_changes` alone (422 ``secret_detected``)."""
+    _refuse_secrets(changes)
+
+
 def check_tree(
     changes: Mapping[str, bytes | None], renames: Mapping[str, str] | None = None, base: str | None = None
 ) -> None:
@@ -80,18 +85,26 @@ def check_tree(
     is validated; every problem of it (warnings too) is returned in ``details.problems``, the new
     errors that refuse it in ``details.blocking``.
     """
+    problems, new = tree_report(changes, renames, base)
+    if new:
+        first = new[0]
+        place = ":".join(str(first[k]) for k in ("file", "line", "column") if first[k] is not None)
+        message = f"{len(new)} error(s); first at {place}: {first['message']}"
+        raise ApiError(422, "validation_failed", message, {"problems": problems, "blocking": new})
+
+
+def tree_report(
+    changes: Mapping[str, bytes | None], renames: Mapping[str, str] | None = None, base: str | None = None
+) -> tuple[list[ProblemDict], list[ProblemDict]]:
+    """Every problem of the tree ``base`` (default ``main``) would be after the edit, and the new errors
+    among them (those that refuse it)."""
     repo = get_repo()
     before = {str(i["path"]): str(i["blob"]) for i in repo.list_tree(repo.resolve(base or "main"))}
     read = _reader(repo)
     after, read_after = apply_edit(before, read, changes, renames)
     secrets = secret_names()
     problems = tree_problems(after, read_after, secrets)
-    new = blocking(tree_problems(before, read, secrets), problems)
-    if new:
-        first = new[0]
-        place = ":".join(str(first[k]) for k in ("file", "line", "column") if first[k] is not None)
-        message = f"{len(new)} error(s); first at {place}: {first['message']}"
-        raise ApiError(422, "validation_failed", message, {"problems": problems, "blocking": new})
+    return problems, blocking(tree_problems(before, read, secrets), problems)
 
 
 def secret_names() -> list[str] | None:

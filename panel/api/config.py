@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 from ruamel.yaml.error import YAMLError
 
 from modules.yamlio import plain
+from panel.api.answers import CommitResult
 from panel.api.common import check_changes, get_repo, resolve_base
-from panel.api.envelope import field_str, json_body, ok
-from panel.api.files import FILE_WRITE, REV, write_changes
+from panel.api.envelope import ok
+from panel.api.files import AtRev, FileWrite, write_changes
 from panel.openapi import documented
 from panel.yaml_edit import load_rt
 
@@ -27,24 +28,22 @@ def _data(text: str) -> Any:
 
 
 @bp.get("/system/config")
-@documented(query={"rev": REV})
-def get_config() -> tuple[Response, int]:
+@documented(query=AtRev)
+def get_config(query: AtRev) -> tuple[Response, int]:
     """``{path, content, blob, commit, data}`` of ``config.yml`` at ``?rev=`` (default main)."""
     repo = get_repo()
-    sha = repo.resolve(request.args.get("rev") or "main")
+    sha = repo.resolve(query.rev or "main")
     raw, blob = repo.read_file(CONFIG, sha)
     content = raw.decode("utf-8", "replace")
     return ok({"path": CONFIG, "content": content, "blob": blob, "commit": sha, "data": _data(content)})
 
 
 @bp.put("/system/config")
-@documented(body=FILE_WRITE)
-def put_config() -> tuple[Response, int]:
+@documented(body=FileWrite, data=CommitResult)
+def put_config(body: FileWrite) -> tuple[Response, int]:
     """Replace ``config.yml``: JSON ``{content, base, message?}``, validated, committed on ``base``."""
-    body = json_body()
-    content = field_str(body, "content") or ""
-    base = resolve_base(field_str(body, "base") or "")
-    message = field_str(body, "message", required=False) or f"Update {CONFIG}"
-    changes: dict[str, bytes | None] = {CONFIG: content.encode("utf-8")}
+    base = resolve_base(body.base)
+    message = body.message or f"Update {CONFIG}"
+    changes: dict[str, bytes | None] = {CONFIG: body.content.encode("utf-8")}
     check_changes(changes)
     return write_changes(get_repo(), changes, base, message)

@@ -10,20 +10,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from flask import Response, request
+from flask import Response
+from pydantic import ConfigDict, Field, model_validator
 from ruamel.yaml.composer import ComposerError
 from ruamel.yaml.error import YAMLError
 
 from panel.api.common import check_changes, get_repo, resolve_base
-from panel.api.envelope import ApiError, field_str, json_body, ok
-from panel.api.files import BASE, MESSAGE, REV, write_changes
-from panel.api.paging import PAGED, decode_cursor, paged, parse_limit
-from panel.openapi import query_param
+from panel.api.entry_yaml import yaml_in_file
+from panel.api.envelope import ApiError, ok
+from panel.api.files import AtRev, DeleteQuery, write_changes
+from panel.api.paging import Paged, decode_cursor, paged
+from panel.contract import WS, Absent, Base, Body, FieldError, Message, RepoPath, ruled
 from panel.repo import NotFoundError, check_path
 from panel.tree_check import CONFIG, YAML_SUFFIXES
-from panel.yaml_edit import delete_entry, list_entries, load_rt, set_entry
+from panel.yaml_edit import Definition, delete_entry, list_entries, load_rt, set_entry
 
 Describe = Callable[[str, Any], dict[str, Any]]
 
@@ -38,47 +40,68 @@ class Section:
     describe: Describe | None = None
 
 
-_STR: dict[str, Any] = {"type": "string"}
-_DEFINITION: dict[str, Any] = {
-    "type": "object",
-    "description": "The definition as JSON (give this or `yaml`)",
-}
-_YAML: dict[str, Any] = {
-    "type": "string",
-    "description": "The definition as YAML text, comments kept (or `definition`)",
-}
-READ_QUERY = {"rev": REV}
-LIST_QUERY = {**READ_QUERY, **PAGED}
-DELETE_QUERY = {
-    "base": query_param("The commit the deletion is based on (compare-and-swap)", required=True),
-    "message": query_param("Commit message (a default names the entry and file)"),
-}
-PUT_BODY: dict[str, Any] = {
-    "type": "object",
-    "properties": {"definition": _DEFINITION, "yaml": _YAML, "base": BASE, "message": MESSAGE},
-    "required": ["base"],
-}
-POST_BODY: dict[str, Any] = {
-    "type": "object",
-    "properties": {"file": _STR, "name": _STR, **PUT_BODY["properties"]},
-    "required": ["file", "name", "base"],
-}
+EntryId = Annotated[
+    str,
+    ruled(
+        r"^.+\.(?:[yY][mM][lL]|[yY][aA][mM][lL])::.+$",
+        description="`<file>::<name>`: a YAML file of the repository and the entry's name",
+    ),
+]
+EntryName = Annotated[
+    str,
+    ruled(rf"^[^\r\n]*[^\r\n{WS}][^\r\n]*$", "The entry's name: one line, not blank"),
+]
+
+
+class EntryList(AtRev, Paged):
+    """``?rev=`` and paging."""
+
+
+class EntryPut(Body):
+    """``{definition | yaml, base, message?}``: exactly one of ``definition`` and ``yaml``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["definition"]}, {"required": ["yaml"]}]}
+    )
+
+    definition: dict[str, Any] | Absent = Field(None, description="The definition as JSON (or `yaml`)")
+    yaml: str | Absent = Field(
+        None, description="The definition as YAML text of a mapping, comments kept (or `definition`)"
+    )
+    base: Base
+    message: Message = ""
+
+    @model_validator(mode="after")
+    def _one_definition(self) -> EntryPut:
+        if self.definition is not None and self.yaml is not None:
+            message = "give the definition once: as 'definition' (JSON) or as 'yaml' (text), not both"
+            raise FieldError("yaml", message)
+        if self.definition is None and self.yaml is None:
+            raise FieldError("definition", "'definition' (an object) or 'yaml' (text) is required")
+        return self
+
+
+class EntryPost(EntryPut):
+    """``{file, name, definition | yaml, base, message?}``."""
+
+    file: RepoPath
+    name: EntryName
 
 
 def split_id(section: Section, ident: str) -> tuple[str, str]:
     """``(file, name)`` of a ``file::name`` id; 400 when it is malformed."""
     path, sep, name = ident.partition("::")
     if not sep or not name:
-        raise ApiError(400, "bad_request", f"bad {section.noun} id {ident!r}: expected '<file>::<name>'")
+        raise ApiError(422, "unprocessable", f"bad {section.noun} id {ident!r}: expected '<file>::<name>'")
     check_file(path)
     return path, name
 
 
 def check_file(path: str) -> None:
-    """400 unless ``path`` is a safe repository path of a YAML file."""
+    """422 unless ``path`` is a safe repository path of a YAML file."""
     check_path(path)
     if not path.lower().endswith(YAML_SUFFIXES):
-        raise ApiError(400, "bad_request", f"{path!r} is not a YAML file", {"path": path})
+        raise ApiError(422, "unprocessable", f"{path!r} is not a YAML file", {"path": path})
 
 
 def read_text(path: str, rev: str) -> tuple[str | None, str | None]:
@@ -101,15 +124,14 @@ def items(section: Section, text: str, path: str) -> list[dict[str, Any]]:
     return found
 
 
-def list_all(section: Section) -> tuple[Response, int]:
+def list_all(section: Section, query: EntryList) -> tuple[Response, int]:
     """The entries of every YAML file with the top-level section, at ``?rev=`` (default main), by file
     and line; paged."""
     repo = get_repo()
-    sha = repo.resolve(request.args.get("rev") or "main")
+    sha = repo.resolve(query.rev or "main")
     has_section = re.compile(rf"^{re.escape(section.key)}\s*:", re.M)
-    raw = request.args.get("cursor")
-    after = decode_cursor(raw) if raw else None
-    limit = parse_limit(request.args.get("limit"))
+    after = decode_cursor(query.cursor) if query.cursor else None
+    limit = query.limit
     found: list[dict[str, Any]] = []
     past_cursor = 0
     for entry in sorted(repo.list_tree(sha), key=lambda e: str(e["path"])):
@@ -140,63 +162,42 @@ def _find(section: Section, path: str, name: str, rev: str) -> tuple[dict[str, A
     raise ApiError(404, "not_found", f"no {section.noun} {name!r} in {path}", {"file": path, "name": name})
 
 
-def get_one(section: Section, ident: str) -> tuple[Response, int]:
+def get_one(section: Section, ident: str, query: AtRev) -> tuple[Response, int]:
     """One entry ``{id, file, name, line, definition, inherited, yaml, blob, commit}`` at ``?rev=``."""
     path, name = split_id(section, ident)
-    sha = get_repo().resolve(request.args.get("rev") or "main")
+    sha = get_repo().resolve(query.rev or "main")
     item, _text, blob = _find(section, path, name, sha)
     return ok({**item, "blob": blob, "commit": sha})
 
 
-def _not_yaml(exc: YAMLError) -> ApiError:
-    """400 for a ``yaml`` field that does not parse, at the line and column the parser stopped, saying why
-    (``found duplicate key "plex_all"``)."""
-    mark = getattr(exc, "problem_mark", None)
-    place = {"line": mark.line + 1, "column": mark.column + 1} if mark is not None else {}
-    where = f" at {place['line']}:{place['column']}" if place else ""
-    problem = getattr(exc, "problem", None) or ""
-    why = f": {problem.splitlines()[0]}" if problem else ""
-    return ApiError(400, "bad_request", f"'yaml' is not valid YAML{where}{why}", {"field": "yaml", **place})
-
-
-def _yaml_mapping(source: str) -> str:
-    """``source`` when it is YAML text of a mapping; 400 naming the field (and line:col) otherwise."""
+def _definition(section: Section, body: EntryPut, path: str, text: str, name: str, base: str) -> Definition:
+    """The new definition: ``definition`` (a JSON object) or ``yaml`` (YAML text of a mapping); YAML that
+    does not parse is a 422 at its line and column in the file, like the files API answers."""
+    if body.yaml is None:
+        return body.definition or {}
     try:
-        value = load_rt(source)
+        value = load_rt(body.yaml)
     except ComposerError as exc:
         if str(exc.problem).startswith("found undefined alias"):
-            return source  # an alias to an anchor elsewhere in the file: set_entry parses it there
-        raise _not_yaml(exc) from exc
+            return body.yaml  # an alias to an anchor elsewhere in the file: set_entry parses it there
+        raise yaml_in_file(section, body.yaml, exc, path, text, name, base) from exc
     except YAMLError as exc:
-        raise _not_yaml(exc) from exc
+        raise yaml_in_file(section, body.yaml, exc, path, text, name, base) from exc
     if not isinstance(value, Mapping):
-        raise ApiError(400, "bad_request", "'yaml' must be the YAML text of a mapping", {"field": "yaml"})
-    return source
+        raise ApiError(422, "unprocessable", "'yaml' must be the YAML text of a mapping", {"field": "yaml"})
+    return body.yaml
 
 
-def _definition(body: dict[str, Any]) -> dict[str, Any] | str:
-    """The new definition: ``definition`` (a JSON object) or ``yaml`` (YAML text of a mapping)."""
-    if body.get("yaml") is not None:
-        if body.get("definition") is not None:
-            message = "give the definition once: as 'definition' (JSON) or as 'yaml' (text), not both"
-            raise ApiError(400, "bad_request", message, {"field": "yaml"})
-        return _yaml_mapping(field_str(body, "yaml") or "")
-    definition = body.get("definition")
-    if not isinstance(definition, dict):
-        raise ApiError(400, "bad_request", "'definition' (an object) or 'yaml' (text) is required")
-    return definition
-
-
-def _edited(section: Section, path: str, text: str, name: str, definition: dict[str, Any] | str) -> str:
+def _edited(section: Section, path: str, text: str, name: str, definition: Definition) -> str:
     """``text`` of ``path`` with entry ``name`` set; 400 when the file cannot be edited that way."""
     if path == CONFIG:
         message = f"{CONFIG} holds settings and libraries, not {section.key}; name a {section.noun} file"
-        raise ApiError(400, "bad_request", message, {"field": "file", "file": path})
+        raise ApiError(422, "unprocessable", message, {"field": "file", "file": path})
     try:
         return set_entry(text, section.key, name, definition, path)
     except (YAMLError, ValueError) as exc:
         raise ApiError(
-            400, "bad_request", f"cannot edit the YAML: {exc}", {"file": path, "name": name}
+            422, "unprocessable", f"cannot edit the YAML: {exc}", {"file": path, "name": name}
         ) from exc
 
 
@@ -207,48 +208,39 @@ def _commit(path: str, text: str, base: str, message: str) -> tuple[Response, in
     return write_changes(get_repo(), changes, base, message)
 
 
-def put_one(section: Section, ident: str) -> tuple[Response, int]:
+def put_one(section: Section, ident: str, body: EntryPut) -> tuple[Response, int]:
     """Update (or create) an entry: JSON ``{definition | yaml, base, message?}``."""
     path, name = split_id(section, ident)
-    body = json_body()
-    base = resolve_base(field_str(body, "base") or "")
-    definition = _definition(body)
-    default = f"Update {section.noun} {name} in {path}"
-    message = field_str(body, "message", required=False) or default
+    base = resolve_base(body.base)
+    message = body.message or f"Update {section.noun} {name} in {path}"
     text, _blob = read_text(path, base)
+    definition = _definition(section, body, path, text or "", name, base)
     return _commit(path, _edited(section, path, text or "", name, definition), base, message)
 
 
-def create_one(section: Section) -> tuple[Response, int]:
+def create_one(section: Section, body: EntryPost) -> tuple[Response, int]:
     """Create an entry: JSON ``{file, name, definition | yaml, base, message?}``; 409 if it exists."""
-    body = json_body()
-    path, name = field_str(body, "file") or "", field_str(body, "name") or ""
+    path, name = body.file, body.name
     check_file(path)
-    if not name.strip() or any(c in name for c in "\r\n"):
-        raise ApiError(400, "bad_request", "'name' must be one line of text, not empty", {"field": "name"})
-    base = resolve_base(field_str(body, "base") or "")
-    definition = _definition(body)
-    message = field_str(body, "message", required=False) or f"Add {section.noun} {name} to {path}"
+    base = resolve_base(body.base)
+    message = body.message or f"Add {section.noun} {name} to {path}"
     text, _blob = read_text(path, base)
     if text is not None and any(i["name"] == name for i in items(section, text, path)):
         ident = f"{path}::{name}"
         raise ApiError(409, "conflict", f"{section.noun} {name!r} already exists in {path}", {"id": ident})
+    definition = _definition(section, body, path, text or "", name, base)
     response, _status = _commit(path, _edited(section, path, text or "", name, definition), base, message)
     return response, 201
 
 
-def delete_one(section: Section, ident: str) -> tuple[Response, int]:
+def delete_one(section: Section, ident: str, query: DeleteQuery) -> tuple[Response, int]:
     """Delete an entry as a new commit on ``?base=``."""
     path, name = split_id(section, ident)
-    base = request.args.get("base")
-    if not base:
-        message = "'base' (the commit the deletion is based on) is required"
-        raise ApiError(400, "bad_request", message, {"field": "base"})
-    base = resolve_base(base)
-    message = request.args.get("message") or f"Delete {section.noun} {name} from {path}"
+    base = resolve_base(query.base)
+    message = query.message or f"Delete {section.noun} {name} from {path}"
     _item, text, _blob = _find(section, path, name, base)
     try:
         edited = delete_entry(text, section.key, name, path)
     except ValueError as exc:
-        raise ApiError(400, "bad_request", f"cannot delete: {exc}", {"file": path, "name": name}) from exc
+        raise ApiError(422, "unprocessable", f"cannot delete: {exc}", {"file": path, "name": name}) from exc
     return _commit(path, edited, base, message)

@@ -20,7 +20,7 @@ from panel.errors import ApiError
 from panel.repo import ConflictError, CursorError, NoChangeError, NotFoundError, PathError, RevisionError
 from panel.times import iso_utc
 
-__all__ = ["ApiError", "fail", "field_str", "json_body", "ok", "register_error_handlers"]
+__all__ = ["ApiError", "fail", "json_body", "ok", "register_error_handlers"]
 
 log = logging.getLogger(__name__)
 
@@ -144,17 +144,6 @@ def _unpaired_surrogate(body: dict[str, Any]) -> str | None:
     return None
 
 
-def field_str(body: dict[str, Any], name: str, *, required: bool = True) -> str | None:
-    """``body[name]`` as a string; 400 naming the field when it is missing (and required) or not a string."""
-    value = body.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str):
-        want = "is required and must be a string" if value is None else "must be a string"
-        raise ApiError(400, "bad_request", f"'{name}' {want}", {"field": name})
-    return value
-
-
 def _http_error(exc: HTTPException) -> tuple[Response, int]:
     status = exc.code or 500
     message = exc.description or exc.name
@@ -182,8 +171,9 @@ def _unexpected(exc: Exception) -> tuple[Response, int]:
 
 
 def _revision_error(exc: RevisionError) -> tuple[Response, int]:
-    """400 for a malformed revision, 404 for one that names no commit."""
-    status, code = (400, "bad_request") if exc.malformed else (404, "not_found")
+    """422 for a revision git would not read (the document's pattern refuses most with a 400 first), 404
+    for one that names no commit."""
+    status, code = (422, "unprocessable") if exc.malformed else (404, "not_found")
     return fail(status, code, str(exc), {"revision": exc.rev})
 
 
@@ -192,9 +182,9 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(NotFoundError, lambda e: fail(404, "not_found", str(e)))
     app.register_error_handler(RevisionError, _revision_error)
-    app.register_error_handler(CursorError, lambda e: fail(400, "bad_request", str(e), {"field": "cursor"}))
+    app.register_error_handler(CursorError, lambda e: fail(422, "unprocessable", str(e), {"field": "cursor"}))
     app.register_error_handler(
-        PathError, lambda e: fail(400, "bad_request", f"bad path {e}", {"path": e.path, "reason": e.reason})
+        PathError, lambda e: fail(422, "unprocessable", f"bad path {e}", {"path": e.path, "reason": e.reason})
     )
     app.register_error_handler(
         ConflictError,

@@ -11,55 +11,99 @@ Every commit made through the API is audited (``commit``, ``revert`` or ``restor
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
+from pydantic import Discriminator, Field, Tag
 
+from panel.api.answers import CommitResult, FileObject, FilePage
 from panel.api.common import check_changes, check_tree, commit_dict, get_author, get_repo, resolve_base
-from panel.api.envelope import ApiError, field_str, json_body, ok
-from panel.api.paging import PAGED, paged
+from panel.api.envelope import ApiError, ok
+from panel.api.paging import Paged, paged
 from panel.auth import current_user
+from panel.contract import Absent, Base, Body, Message, Query, RepoPath, Revision, tag
 from panel.db import audit, get_session
-from panel.openapi import documented, query_param
+from panel.openapi import documented
 from panel.repo import Commit, ConfigRepo, ConflictError, NoChangeError, NotFoundError, PathError, check_path
 
 bp = Blueprint("files", __name__)
 AUDIT_TARGET_MAX = 255
-REV = query_param("The commit, branch or tag to read at (default main)")
-BASE = {"type": "string", "description": "The commit the edit is based on (compare-and-swap)"}
-MESSAGE = {"type": "string", "description": "The commit message (a default names what changed)"}
-FILE_WRITE: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "content": {"type": "string", "description": "The whole new text of the file"},
-        "base": BASE,
-        "message": MESSAGE,
-    },
-    "required": ["content", "base"],
-}
 MAX_BATCH = 1000
-FILE_CHANGE: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "path": {"type": "string", "description": "The file written, deleted, or renamed to"},
-        "content": {"type": "string", "description": "Its whole new text (with 'from': the renamed file's)"},
-        "delete": {"type": "boolean", "description": "true deletes the file"},
-        "from": {
-            "type": "string",
-            "description": "Rename this file to 'path' (keeping it, or with 'content')",
-        },
-    },
-    "required": ["path"],
-}
-BATCH_WRITE: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "base": BASE,
-        "message": MESSAGE,
-        "changes": {"type": "array", "items": FILE_CHANGE, "minItems": 1, "maxItems": MAX_BATCH},
-    },
-    "required": ["base", "changes"],
-}
+Content = Annotated[str, Field(description="The whole new text of the file")]
+
+
+class AtRev(Query):
+    """``?rev=``: the commit, branch or tag to read at."""
+
+    rev: Revision | Absent = Field(None, description="The commit, branch or tag to read at (default main)")
+
+
+class FileList(AtRev, Paged):
+    """``?rev=``, ``?prefix=`` and paging."""
+
+    prefix: str | Absent = Field(None, description="Only files under this folder")
+
+
+class FileWrite(Body):
+    """``PUT /api/files/{path}`` and ``PUT /api/system/config``."""
+
+    content: Content
+    base: Base
+    message: Message = ""
+
+
+class FileUpdate(Body):
+    """A batch change writing ``path``."""
+
+    path: RepoPath
+    content: Content
+    delete: Literal[False] = Field(False, description="false (or left out): the file is written")
+
+
+class FileRename(Body):
+    """A batch change renaming ``from`` to ``path`` (with new ``content``, or keeping it)."""
+
+    path: RepoPath
+    from_: RepoPath = Field(alias="from", description="The file renamed to 'path'")
+    content: Content | Absent = None
+    delete: Literal[False] = Field(False, description="false (or left out)")
+
+
+class FileDelete(Body):
+    """A batch change deleting ``path``."""
+
+    path: RepoPath
+    delete: Literal[True] = Field(description="true deletes the file")
+
+
+def _change_kind(item: Any) -> str:
+    """Which change an item is: a deletion, a rename, or a write."""
+    if isinstance(item, dict) and item.get("delete") is True:
+        return tag("delete")
+    return tag("rename") if isinstance(item, dict) and "from" in item else tag("update")
+
+
+FileChange = Annotated[
+    Annotated[FileUpdate, Tag("update")]
+    | Annotated[FileRename, Tag("rename")]
+    | Annotated[FileDelete, Tag("delete")],
+    Discriminator(_change_kind),
+]
+
+
+class BatchWrite(Body):
+    """``POST /api/files`` and ``POST /api/validate``: several creates, updates, deletes and renames."""
+
+    base: Base
+    message: Message = ""
+    changes: list[FileChange] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class DeleteQuery(Query):
+    """``DELETE`` of one file or entry: ``?base=`` and ``?message=``."""
+
+    base: Base
+    message: Message | Absent = None
 
 
 def audit_commit(commit: Commit, action: str = "commit") -> None:
@@ -90,112 +134,75 @@ def _text(data: bytes) -> tuple[str, bool]:
 
 
 @bp.get("/files")
-@documented(query={"rev": REV, "prefix": query_param("Only files under this folder"), **PAGED})
-def list_files() -> tuple[Response, int]:
+@documented(query=FileList, data=FilePage)
+def list_files(query: FileList) -> tuple[Response, int]:
     """The files at ``?rev=`` (default main), optionally under ``?prefix=``, by path; paged."""
     repo = get_repo()
-    sha = repo.resolve(request.args.get("rev") or "main")
-    items = repo.list_tree(sha, request.args.get("prefix") or "")
+    sha = repo.resolve(query.rev or "main")
+    items = repo.list_tree(sha, query.prefix or "")
     return ok({"commit": sha, **paged(items, lambda item: (str(item["path"]),), dict)})
 
 
 @bp.get("/files/<anypath:path>")
-@documented(query={"rev": REV})
-def get_file(path: str) -> tuple[Response, int]:
+@documented(query=AtRev, path={"path": RepoPath}, data=FileObject)
+def get_file(path: str, query: AtRev) -> tuple[Response, int]:
     """The file object ``{path, content, blob, commit, binary}`` read at the resolved ``?rev=``."""
     repo = get_repo()
     check_path(path)
-    sha = repo.resolve(request.args.get("rev") or "main")
+    sha = repo.resolve(query.rev or "main")
     data, blob = repo.read_file(path, sha)
     content, binary = _text(data)
     return ok({"path": path, "content": content, "blob": blob, "commit": sha, "binary": binary})
 
 
 @bp.put("/files/<anypath:path>")
-@documented(body=FILE_WRITE)
-def put_file(path: str) -> tuple[Response, int]:
+@documented(body=FileWrite, path={"path": RepoPath}, data=CommitResult)
+def put_file(path: str, body: FileWrite) -> tuple[Response, int]:
     """Create or replace a file: JSON ``{content, base, message?}``; validated before it is committed."""
     check_path(path)
-    body = json_body()
-    content = field_str(body, "content") or ""
-    base = resolve_base(field_str(body, "base") or "")
-    message = field_str(body, "message", required=False) or f"Update {path}"
-    changes: dict[str, bytes | None] = {path: content.encode("utf-8")}
+    base = resolve_base(body.base)
+    message = body.message or f"Update {path}"
+    changes: dict[str, bytes | None] = {path: body.content.encode("utf-8")}
     check_changes(changes)  # before the repository is touched: a stale base still learns what is wrong
     return write_changes(get_repo(), changes, base, message)
 
 
 @bp.post("/files")
-@documented(body=BATCH_WRITE)
-def post_files() -> tuple[Response, int]:
+@documented(body=BatchWrite, data=CommitResult)
+def post_files(body: BatchWrite) -> tuple[Response, int]:
     """Several files in one commit: JSON ``{base, message?, changes: [{path, content | delete | from}]}``."""
-    body = json_body()
-    base = resolve_base(field_str(body, "base") or "")
-    message = field_str(body, "message", required=False) or ""
-    changes, renames = batch_changes(body.get("changes"))
+    base = resolve_base(body.base)
+    message = body.message
+    changes, renames = batch_changes(body.changes)
     check_changes(changes, renames)
     return write_changes(get_repo(), changes, base, message, renames)
 
 
-def batch_changes(raw: Any) -> tuple[dict[str, bytes | None], dict[str, str]]:
-    """The ``changes`` list of a batch write as repository changes and renames (old -> new); 400 naming
-    the item (``changes[3].path``) for anything malformed."""
-    if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_BATCH:
-        raise ApiError(
-            400, "bad_request", f"'changes' must be a list of 1 to {MAX_BATCH} changes", {"field": "changes"}
-        )
+def batch_changes(items: list[FileChange]) -> tuple[dict[str, bytes | None], dict[str, str]]:
+    """The checked ``changes`` of a batch as repository changes and renames (old -> new); 422 naming the
+    item (``changes[3]``) for a path git refuses or a file changed twice."""
     changes: dict[str, bytes | None] = {}
     renames: dict[str, str] = {}
     seen: set[str] = set()
-    for index, item in enumerate(raw):
+    for index, item in enumerate(items):
         where = f"changes[{index}]"
-        if not isinstance(item, dict):
-            raise ApiError(400, "bad_request", f"'{where}' must be an object", {"field": where})
-        unknown = sorted(set(item) - set(FILE_CHANGE["properties"]))
-        if unknown:
-            raise ApiError(
-                400, "bad_request", f"'{where}.{unknown[0]}' is not a known field", {"field": where}
-            )
-        path = _item_str(item, "path", where, required=True) or ""
-        source = _item_str(item, "from", where)
-        content = _item_str(item, "content", where)
-        delete = item.get("delete", False)
-        if not isinstance(delete, bool):
-            field = f"{where}.delete"
-            raise ApiError(400, "bad_request", f"'{field}' must be true or false", {"field": field})
-        if delete and (content is not None or source is not None):
-            raise ApiError(
-                400, "bad_request", f"'{where}' deletes, so it takes no 'content' or 'from'", {"field": where}
-            )
-        if not delete and content is None and source is None:
-            raise ApiError(
-                400, "bad_request", f"'{where}' needs 'content', 'delete' or 'from'", {"field": where}
-            )
-        for touched in (path, source):
+        source = item.from_ if isinstance(item, FileRename) else None
+        for touched in (item.path, source):
             if touched is None:
                 continue
             _checked_path(touched, where)
             if touched in seen:
-                raise ApiError(400, "bad_request", f"'{where}': {touched} is changed twice", {"field": where})
+                raise ApiError(
+                    422, "unprocessable", f"'{where}': {touched} is changed twice", {"field": where}
+                )
             seen.add(touched)
         if source is not None:
-            renames[source] = path
-        if delete:
-            changes[path] = None
-        elif content is not None:
-            changes[path] = content.encode("utf-8")
+            renames[source] = item.path
+        if isinstance(item, FileDelete):
+            changes[item.path] = None
+        elif item.content is not None:
+            changes[item.path] = item.content.encode("utf-8")
     return changes, renames
-
-
-def _item_str(item: dict[str, Any], name: str, where: str, *, required: bool = False) -> str | None:
-    """``item[name]`` as a string (None when absent and optional); 400 naming ``changes[i].name``."""
-    value = item.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or not value:
-        want = "is required and must be a path" if value is None else "must be a non-empty string"
-        raise ApiError(400, "bad_request", f"'{where}.{name}' {want}", {"field": f"{where}.{name}"})
-    return value
 
 
 def _checked_path(path: str, where: str) -> None:
@@ -203,30 +210,20 @@ def _checked_path(path: str, where: str) -> None:
         check_path(path)
     except PathError as exc:
         raise ApiError(
-            400,
-            "bad_request",
+            422,
+            "unprocessable",
             f"'{where}': bad path {exc}",
             {"field": where, "path": exc.path, "reason": exc.reason},
         ) from exc
 
 
 @bp.delete("/files/<anypath:path>")
-@documented(
-    query={
-        "base": query_param("The commit the deletion is based on", required=True),
-        "message": query_param("The commit message"),
-    }
-)
-def delete_file(path: str) -> tuple[Response, int]:
+@documented(query=DeleteQuery, path={"path": RepoPath}, data=CommitResult)
+def delete_file(path: str, query: DeleteQuery) -> tuple[Response, int]:
     """Delete a file as a new commit on ``?base=``."""
     check_path(path)
-    base = request.args.get("base")
-    if not base:
-        raise ApiError(
-            400, "bad_request", "'base' (the commit the deletion is based on) is required", {"field": "base"}
-        )
-    base = resolve_base(base)
-    message = request.args.get("message") or f"Delete {path}"
+    base = resolve_base(query.base)
+    message = query.message or f"Delete {path}"
     check_changes({path: None})
     return write_changes(get_repo(), {path: None}, base, message)
 

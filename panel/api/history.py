@@ -9,51 +9,71 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
+from pydantic import Field
 
+from panel.api import answers
 from panel.api.common import check_changes, commit_dict, get_author, get_repo
-from panel.api.envelope import ApiError, field_str, json_body, ok
+from panel.api.envelope import ApiError, ok
 from panel.api.files import audit_commit, conflict_error
-from panel.api.paging import CURSOR, LIMIT, parse_limit
-from panel.openapi import documented, query_param
+from panel.api.paging import Paged
+from panel.contract import Absent, Body, Message, Query, RepoPath, Revision
+from panel.openapi import documented
 from panel.repo import Commit, ConfigRepo, ConflictError, NoChangeError, NotFoundError
 
 bp = Blueprint("history", __name__)
-_STR = {"type": "string"}
+
+
+class HistoryQuery(Paged):
+    """``?path=`` and paging."""
+
+    path: RepoPath | Absent = Field(None, description="Only commits touching this path")
+
+
+class DiffQuery(Query):
+    """``?from=``, ``?to=`` and ``?path=`` of a diff."""
+
+    from_: Revision | Absent = Field(
+        None, alias="from", description="The older commit (default: the parent of `to`)"
+    )
+    to: Revision | Absent = Field(None, description="The newer commit (default main)")
+    path: RepoPath | Absent = Field(None, description="Only this file")
+
+
+class RevertBody(Body):
+    """``{message?}`` of a revert."""
+
+    message: Message = ""
+
+
+class RestoreBody(Body):
+    """``{path?, message?}`` of a restore."""
+
+    path: RepoPath | Absent = Field(None, description="One file or folder (default: the whole tree)")
+    message: Message = ""
 
 
 @bp.get("/history")
-@documented(query={"limit": LIMIT, "cursor": CURSOR, "path": query_param("Only commits touching this path")})
-def list_history() -> tuple[Response, int]:
+@documented(query=HistoryQuery, data=answers.CommitPage)
+def list_history(query: HistoryQuery) -> tuple[Response, int]:
     """Commits on main, newest first, optionally touching ``?path=``; paged by ``cursor``/``limit``."""
-    limit = parse_limit(request.args.get("limit"))
-    path = request.args.get("path") or None
-    cursor = request.args.get("cursor") or None
-    commits, next_cursor = get_repo().log(path, cursor, limit)
+    commits, next_cursor = get_repo().log(query.path, query.cursor, query.limit)
     return ok({"items": [commit_dict(c) for c in commits], "next_cursor": next_cursor})
 
 
 @bp.get("/history/<sha>")
-@documented()
+@documented(path={"sha": Revision}, data=answers.Commit)
 def get_commit(sha: str) -> tuple[Response, int]:
     """One commit with the files it touched."""
     return ok(commit_dict(get_repo().commit(sha)))
 
 
 @bp.get("/diff")
-@documented(
-    query={
-        "from": query_param("The older commit", required=True),
-        "to": query_param("The newer commit (default main)"),
-        "path": query_param("Only this file"),
-    }
-)
-def get_diff() -> tuple[Response, int]:
-    """The diff ``?from=`` → ``?to=`` (default main), optionally of one ``?path=``."""
-    start = request.args.get("from")
-    if not start:
-        raise ApiError(400, "bad_request", "'from' (a commit) is required")
-    return ok(get_repo().diff(start, request.args.get("to") or "main", request.args.get("path") or None))
+@documented(query=DiffQuery, data=answers.Diff)
+def get_diff(query: DiffQuery) -> tuple[Response, int]:
+    """The diff ``?from=`` → ``?to=`` (default main), optionally of one ``?path=``; without ``from``, the
+    diff of ``to`` against its parent (a root commit: against the empty tree), so one commit is one call."""
+    return ok(get_repo().diff(query.from_, query.to or "main", query.path))
 
 
 def _check_all(changes: Mapping[str, bytes | None], head: str) -> None:
@@ -62,11 +82,10 @@ def _check_all(changes: Mapping[str, bytes | None], head: str) -> None:
 
 
 @bp.post("/history/<sha>/revert")
-@documented(body={"type": "object", "properties": {"message": _STR}, "required": []})
-def revert(sha: str) -> tuple[Response, int]:
+@documented(body=RevertBody, optional_body=True, path={"sha": Revision}, data=answers.CommitResult)
+def revert(sha: str, body: RevertBody) -> tuple[Response, int]:
     """Undo commit ``sha`` with a new commit; JSON body ``{message?}`` is optional."""
-    body = json_body(optional=True)
-    message = field_str(body, "message", required=False)
+    message = body.message or None
     repo = get_repo()
     try:
         commit = repo.revert(sha, get_author(), message, check=_check_all)
@@ -79,21 +98,11 @@ def revert(sha: str) -> tuple[Response, int]:
 
 
 @bp.post("/history/<sha>/restore")
-@documented(
-    body={
-        "type": "object",
-        "properties": {
-            "path": {**_STR, "description": "One file or folder (default: the whole tree)"},
-            "message": _STR,
-        },
-        "required": [],
-    }
-)
-def restore(sha: str) -> tuple[Response, int]:
+@documented(body=RestoreBody, optional_body=True, path={"sha": Revision}, data=answers.CommitResult)
+def restore(sha: str, body: RestoreBody) -> tuple[Response, int]:
     """Make ``path`` (or the whole tree) as it was at ``sha``: JSON body ``{path?, message?}``."""
-    body = json_body(optional=True)
-    path = field_str(body, "path", required=False)
-    message = field_str(body, "message", required=False)
+    path = body.path
+    message = body.message or None
     repo = get_repo()
     try:
         commit = repo.restore(sha, get_author(), path or None, message, check=_check_all)

@@ -19,7 +19,7 @@ from typing import Any
 
 from cryptography.fernet import InvalidToken
 from flask import Blueprint, Response, request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field
 from sqlalchemy import select
 
 from panel.api.common import (
@@ -32,8 +32,10 @@ from panel.api.common import (
     stored_secret_values,
 )
 from panel.api.envelope import ApiError, json_body, ok
-from panel.api.files import MAX_BATCH, batch_changes, write_changes
+from panel.api.files import MAX_BATCH, _checked_path, write_changes
+from panel.api.preview_answers import ImportedCommit, StagedImport
 from panel.auth import current_user
+from panel.contract import Absent, Base, Body, Message, RepoPath, parse_body
 from panel.db import Secret, audit, get_session, utcnow
 from panel.import_zip import Upload, UploadError, read_listed, read_zip
 from panel.importer import Staged, stage
@@ -46,48 +48,47 @@ STAGE_SECONDS = 3600
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/octet-stream")
 
 
-class ImportFile(BaseModel):
-    """One file of a JSON import or of the commit: its path in the folder and its whole text."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
+class ImportFile(Body):
+    """One file of a JSON upload: its path in the folder and its whole text (names are checked like a
+    zip's entries: a 422 naming the file)."""
 
     path: str = Field(min_length=1, description="The path inside the config folder ('/'-separated)")
     content: str = Field(description="The file's whole text")
 
 
-class ImportFiles(BaseModel):
+class ImportFiles(Body):
     """``{files: [{path, content}]}``: a config folder sent as JSON instead of a .zip."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
-
     files: list[ImportFile] = Field(min_length=1, max_length=MAX_BATCH)
 
 
-class ImportCommit(BaseModel):
-    """``{base, files, stage, secrets_confirmed, message?}``."""
+class CommitFile(Body):
+    """One file of the import as it is committed."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    path: RepoPath
+    content: str = Field(description="The file's whole text")
 
-    base: str = Field(min_length=1, description="The commit the import is based on (compare-and-swap)")
-    files: list[ImportFile] = Field(min_length=1, max_length=MAX_BATCH)
+
+class ImportCommit(Body):
+    """``{base, files, stage, secrets_confirmed, delete?, message?}``."""
+
+    base: Base
+    files: list[CommitFile] = Field(min_length=1, max_length=MAX_BATCH)
     stage: str = Field("", description="The staging answer's stage token (holds the found secret values)")
     secrets_confirmed: list[str] = Field(
         default_factory=list, description="Names of proposed secrets to store in the secret store"
     )
-    message: str | None = Field(None, description="The commit message (default: Import a Kometa config)")
-    delete: list[str] = Field(
+    delete: list[RepoPath] = Field(
         default_factory=list, description="Repository files to delete in the same commit (see 'untouched')"
     )
+    message: Message | Absent = None
 
 
-def _model(model: type[BaseModel], data: Any) -> Any:
-    """``data`` as ``model``; 400 naming the first field that does not fit."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"]).lstrip(".")
-        raise ApiError(400, "bad_request", f"'{field}': {first['msg']}", {"field": field}) from None
+UPLOAD = {
+    "type": "object",
+    "properties": {"file": {"type": "string", "format": "binary", "description": "The .zip of the folder"}},
+    "required": ["file"],
+}
 
 
 def _upload() -> Upload:
@@ -102,7 +103,8 @@ def _upload() -> Upload:
             return read_zip(sent.read())
         if request.mimetype in ZIP_TYPES:
             return read_zip(request.get_data())
-        body = _model(ImportFiles, json_body())
+        data = json_body()
+        body = parse_body(ImportFiles, request.get_data(cache=True), data)
         return read_listed((f.path, f.content) for f in body.files)
     except UploadError as exc:
         details = {"entry": exc.entry} if exc.entry is not None else {}
@@ -110,7 +112,14 @@ def _upload() -> Upload:
 
 
 @bp.post("/import")
-@documented(body=ImportFiles.model_json_schema())
+@documented(
+    data=StagedImport,
+    media={
+        "multipart/form-data": UPLOAD,
+        "application/zip": {"type": "string", "format": "binary"},
+        "application/json": ImportFiles,
+    },
+)
 def stage_import() -> tuple[Response, int]:
     """Stage a Kometa config folder (multipart ``file`` .zip, a raw .zip, or JSON ``{files}``), committing
     nothing: ``{base, files: [{path, content, problems}], secrets: [{name, placeholder, where}], stage}``."""
@@ -154,11 +163,10 @@ def _problems(staged: Staged, base: str) -> list[dict[str, Any]]:
 
 
 @bp.post("/import/commit")
-@documented(body=ImportCommit.model_json_schema())
-def commit_import() -> tuple[Response, int]:
+@documented(body=ImportCommit, data=ImportedCommit)
+def commit_import(body: ImportCommit) -> tuple[Response, int]:
     """Land a staged import as one commit and store the confirmed secrets: ``{base, files, stage,
     secrets_confirmed}``; answers the commit and ``secrets_stored``."""
-    body: ImportCommit = _model(ImportCommit, json_body())
     found = _staged_secrets(body.stage) if body.stage or body.secrets_confirmed else {}
     values = _confirmed(body.secrets_confirmed, found)
     user = current_user()
@@ -166,15 +174,15 @@ def commit_import() -> tuple[Response, int]:
         message = "storing secrets needs the admin role: leave secrets_confirmed empty, or ask an admin"
         raise ApiError(403, "forbidden", message, {"required_role": "admin", "field": "secrets_confirmed"})
     base = resolve_base(body.base)
-    raw: list[dict[str, Any]] = [{"path": f.path, "content": f.content} for f in body.files]
-    raw += [{"path": path, "delete": True} for path in body.delete]
-    try:
-        changes, _ = batch_changes(raw)
-    except ApiError as exc:  # the files API names its list 'changes'; this body calls it 'files'
-        field = str(exc.details.get("field", "")).replace("changes", "files", 1)
-        raise ApiError(
-            exc.status, exc.code, exc.message.replace("changes", "files", 1), {"field": field}
-        ) from None
+    changes: dict[str, bytes | None] = {}
+    for field, path, content in [
+        *((f"files[{i}]", f.path, f.content.encode("utf-8")) for i, f in enumerate(body.files)),
+        *((f"delete[{i}]", path, None) for i, path in enumerate(body.delete)),
+    ]:
+        _checked_path(path, field)
+        if path in changes:
+            raise ApiError(422, "unprocessable", f"'{field}': {path} is changed twice", {"field": field})
+        changes[path] = content
     check_changes(changes)
     session = get_session()
     by = user.username if user else "panel"

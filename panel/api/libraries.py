@@ -20,14 +20,16 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Literal
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
+from pydantic import Field
 
 from modules.plex import LIBTYPES, PlexGateway, Section
 from panel.api.common import get_repo, get_settings
 from panel.api.envelope import ApiError, ok, timestamp
-from panel.api.paging import PAGED, paged
+from panel.api.paging import Paged, paged
+from panel.contract import Absent, Query, Revision
 from panel.libraries import (
     CONFIG_PATH,
     ConfigTextError,
@@ -36,7 +38,7 @@ from panel.libraries import (
     library_uses,
     managed,
 )
-from panel.openapi import documented, query_param
+from panel.openapi import documented
 from panel.repo import NotFoundError, PathError
 
 bp = Blueprint("libraries", __name__)
@@ -46,13 +48,22 @@ FAILURE_TTL = 10.0
 PLEX_TIMEOUT = 10
 CONFIG_CACHE_SIZE = 64
 NOT_CONFIGURED = "not configured"
-QUERY = {
-    "rev": query_param("The commit, branch or tag whose config.yml is read (default main)"),
-    "refresh": query_param(
-        "1 reads Plex again instead of the answer cached for 60 seconds",
-        {"type": "string", "enum": ["0", "1", "true", "false"]},
-    ),
-}
+
+
+class LibraryQuery(Query):
+    """``?rev=`` and ``?refresh=``."""
+
+    rev: Revision | Absent = Field(
+        None, description="The commit, branch or tag whose config.yml is read (default main)"
+    )
+    refresh: Literal["0", "1", "true", "false"] = Field(
+        "0", description="1 reads Plex again instead of the answer cached for 60 seconds"
+    )
+
+
+class LibraryList(LibraryQuery, Paged):
+    """``?rev=``, ``?refresh=`` and paging."""
+
 
 _plex_cache: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
 _config_cache: OrderedDict[tuple[str, tuple[tuple[str, str], ...]], list[LibraryUse]] = OrderedDict()
@@ -202,14 +213,6 @@ def _read(path: str, sha: str) -> str | None:
         return None
 
 
-def _refresh_arg() -> bool:
-    """``?refresh=``: 1/true or 0/false; 400 naming the parameter for anything else."""
-    value = (request.args.get("refresh") or "0").lower()
-    if value not in ("0", "1", "true", "false"):
-        raise ApiError(400, "bad_request", f"'refresh' must be 1 or 0, got {value!r}", {"field": "refresh"})
-    return value in ("1", "true")
-
-
 def _types(sections: list[dict[str, Any]] | None) -> dict[str, str]:
     return {s["title"]: s["type"] for s in sections or []}
 
@@ -218,27 +221,27 @@ def _types(sections: list[dict[str, Any]] | None) -> dict[str, str]:
 
 
 @bp.get("/libraries")
-@documented(query={**QUERY, **PAGED})
-def list_libraries() -> tuple[Response, int]:
+@documented(query=LibraryList)
+def list_libraries(query: LibraryList) -> tuple[Response, int]:
     """Every Plex library with the config.yml libraries that target it, then those Plex does not have."""
-    refresh = _refresh_arg()
+    refresh = query.refresh in ("1", "true")
     plex = plex_sections(refresh)
     sections = plex["value"] if plex["reachable"] else None
-    sha, uses, config = config_side(request.args.get("rev") or "main", _types(sections))
+    sha, uses, config = config_side(query.rev or "main", _types(sections))
     numbered = list(enumerate(library_items(sections, uses)))
     page = paged(numbered, lambda pair: (pair[0],), lambda pair: pair[1])
     return ok({"commit": sha, "plex": _plex_block(plex), "config": config, **page})
 
 
 @bp.get("/libraries/<path:ident>")
-@documented(query=QUERY)
-def get_library(ident: str) -> tuple[Response, int]:
+@documented(query=LibraryQuery)
+def get_library(ident: str, query: LibraryQuery) -> tuple[Response, int]:
     """One library, by Plex section key (digits) or by its name in config.yml: its Plex collections and
     the collections and overlays config.yml manages in it."""
-    refresh = _refresh_arg()
+    refresh = query.refresh in ("1", "true")
     plex = plex_sections(refresh)
     sections = plex["value"] if plex["reachable"] else None
-    sha, uses, config = config_side(request.args.get("rev") or "main", _types(sections))
+    sha, uses, config = config_side(query.rev or "main", _types(sections))
     item = _find(ident, sections, uses, plex)
     chosen = [u for u in uses if u.name in {c["name"] for c in item["config"]}]
     collections: list[dict[str, Any]] | None = None

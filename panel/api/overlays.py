@@ -13,7 +13,9 @@ from typing import Any
 from flask import Blueprint, Response
 
 from panel.api import entries
-from panel.api.entries import DELETE_QUERY, LIST_QUERY, POST_BODY, PUT_BODY, READ_QUERY, Section
+from panel.api.answers import CommitResult
+from panel.api.entries import EntryId, EntryList, EntryPost, EntryPut, Section
+from panel.api.files import AtRev, DeleteQuery
 from panel.openapi import documented
 
 bp = Blueprint("overlays", __name__)
@@ -53,35 +55,35 @@ OVERLAYS = Section("overlays", "overlay", describe)
 
 
 @bp.get("/overlays")
-@documented(query=LIST_QUERY)
-def list_all() -> tuple[Response, int]:
+@documented(query=EntryList)
+def list_all(query: EntryList) -> tuple[Response, int]:
     """Every overlay in every YAML file with a top-level ``overlays:`` at ``?rev=`` (default main)."""
-    return entries.list_all(OVERLAYS)
+    return entries.list_all(OVERLAYS, query)
 
 
 @bp.get("/overlays/<path:ident>")
-@documented(query=READ_QUERY)
-def get_one(ident: str) -> tuple[Response, int]:
+@documented(query=AtRev, path={"ident": EntryId})
+def get_one(ident: str, query: AtRev) -> tuple[Response, int]:
     """One overlay ``{id, file, name, line, definition, inherited, yaml, overlay, blob, commit}`` at ``?rev=``."""
-    return entries.get_one(OVERLAYS, ident)
+    return entries.get_one(OVERLAYS, ident, query)
 
 
 @bp.put("/overlays/<path:ident>")
-@documented(body=PUT_BODY)
-def put_one(ident: str) -> tuple[Response, int]:
+@documented(body=EntryPut, path={"ident": EntryId}, data=CommitResult)
+def put_one(ident: str, body: EntryPut) -> tuple[Response, int]:
     """Update (or create) an overlay: JSON ``{definition | yaml, base, message?}``."""
-    return entries.put_one(OVERLAYS, ident)
+    return entries.put_one(OVERLAYS, ident, body)
 
 
 @bp.post("/overlays")
-@documented(body=POST_BODY, status=201)
-def create_one() -> tuple[Response, int]:
+@documented(body=EntryPost, status=201, data=CommitResult)
+def create_one(body: EntryPost) -> tuple[Response, int]:
     """Create an overlay: JSON ``{file, name, definition | yaml, base, message?}``; 409 if it exists."""
-    return entries.create_one(OVERLAYS)
+    return entries.create_one(OVERLAYS, body)
 
 
 @bp.delete("/overlays/<path:ident>")
-@documented(query=DELETE_QUERY)
-def delete_one(ident: str) -> tuple[Response, int]:
+@documented(query=DeleteQuery, path={"ident": EntryId}, data=CommitResult)
+def delete_one(ident: str, query: DeleteQuery) -> tuple[Response, int]:
     """Delete an overlay as a new commit on ``?base=``."""
-    return entries.delete_one(OVERLAYS, ident)
+    return entries.delete_one(OVERLAYS, ident, query)

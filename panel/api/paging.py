@@ -15,21 +15,31 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from flask import request
+from pydantic import Field, field_validator
 
+from panel.contract import Absent, Cursor, Query
 from panel.errors import ApiError
-from panel.openapi import query_param
 from panel.repo import MAX_LOG_LIMIT
 
 T = TypeVar("T")
 Key = tuple[str | int, ...]
 DEFAULT_LIMIT = 50
 MAX_LIMIT = MAX_LOG_LIMIT
-LIMIT = query_param(
-    f"Page size, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})",
-    {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
-)
-CURSOR = query_param("The previous page's next_cursor")
-PAGED = {"limit": LIMIT, "cursor": CURSOR}
+
+
+class Paged(Query):
+    """``?limit=`` and ``?cursor=`` of a paged list."""
+
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}")
+    cursor: Cursor | Absent = None
+
+    @field_validator("limit", mode="before")
+    @classmethod
+    def _digits(cls, value: Any) -> Any:
+        """Only digits: no sign, space or decimal point (which a lax integer would take)."""
+        if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+            raise ValueError(f"must be a whole number from 1 to {MAX_LIMIT}")
+        return value
 
 
 def parse_limit(raw: str | None) -> int:
@@ -49,16 +59,21 @@ def encode_cursor(key: Key) -> str:
 
 
 def decode_cursor(raw: str) -> Key:
-    """The key inside a cursor this module made; 400 naming ``cursor`` for anything else."""
+    """The key inside a cursor this module made; 422 naming ``cursor`` for anything else."""
     try:
         value = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         value = None
     if not isinstance(value, list) or not value or not all(isinstance(v, str | int) for v in value):
-        raise ApiError(
-            400, "bad_request", f"'cursor' is not a cursor from this list: {raw!r}", {"field": "cursor"}
-        )
+        raise not_a_cursor(raw)
     return tuple(value)
+
+
+def not_a_cursor(raw: str) -> ApiError:
+    """422: a cursor of the right form that this list did not make."""
+    return ApiError(
+        422, "unprocessable", f"'cursor' is not a cursor from this list: {raw!r}", {"field": "cursor"}
+    )
 
 
 def paged(items: Sequence[T], key: Callable[[T], Key], show: Callable[[T], Any]) -> dict[str, Any]:
@@ -72,9 +87,7 @@ def paged(items: Sequence[T], key: Callable[[T], Key], show: Callable[[T], Any])
         try:
             ordered = [item for item in ordered if key(item) > after]
         except TypeError:
-            raise ApiError(
-                400, "bad_request", f"'cursor' is not a cursor from this list: {raw!r}", {"field": "cursor"}
-            ) from None
+            raise not_a_cursor(raw) from None
     page = ordered[:limit]
     next_cursor = encode_cursor(key(page[-1])) if len(ordered) > limit else None
     return {"items": [show(item) for item in page], "next_cursor": next_cursor}

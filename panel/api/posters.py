@@ -16,6 +16,7 @@ from collections import OrderedDict
 
 import requests
 from flask import Blueprint, Response, request
+from pydantic import Field
 
 from modules.cli import secrets_from_env
 from modules.config import LibraryConfig, load_config
@@ -24,7 +25,8 @@ from modules.plex import PlexGateway
 from panel.api.common import get_repo, stored_secret_values
 from panel.api.envelope import ApiError
 from panel.api.preview import config_folder, listing_cache, plex_server
-from panel.openapi import documented, query_param
+from panel.contract import Absent, Query
+from panel.openapi import documented
 from panel.plex_listing import server_key
 from panel.preview import LenientSecrets
 
@@ -37,20 +39,24 @@ _titles: OrderedDict[str, tuple[list[str], LibraryConfig | None]] = OrderedDict(
 _titles_lock = threading.Lock()
 
 
+class PosterQuery(Query):
+    """``?width=``."""
+
+    width: int | Absent = Field(
+        None,
+        ge=1,
+        le=MAX_WIDTH,
+        description="Fit the poster into this width (and 1.5 times it in height), resized by Plex; "
+        "without it, the poster as Plex keeps it",
+    )
+
+
 @bp.get("/plex/libraries/<int:section>/items/<int:rating_key>/poster")
-@documented(
-    query={
-        "width": query_param(
-            f"Fit the poster into this width (and 1.5 times it in height), 1 to {MAX_WIDTH} pixels, "
-            "resized by Plex; without it, the poster as Plex keeps it",
-            {"type": "integer", "minimum": 1, "maximum": MAX_WIDTH},
-        )
-    }
-)
-def poster(section: int, rating_key: int) -> Response | tuple[Response, int]:
+@documented(query=PosterQuery)
+def poster(section: int, rating_key: int, query: PosterQuery) -> Response | tuple[Response, int]:
     """An item's poster, streamed from Plex with the token kept on the server; only items of a library
     config.yml names. Cached by the browser for an hour (ETag follows Plex's image)."""
-    width = _width(request.args.get("width"))
+    width = query.width
     titles, library = _configured_titles()
     try:
         url, token = plex_server(library)
@@ -105,16 +111,6 @@ def _configured_titles() -> tuple[list[str], LibraryConfig | None]:
         while len(_titles) > TITLES_KEPT:
             _titles.popitem(last=False)
     return found
-
-
-def _width(raw: str | None) -> int | None:
-    """``?width=``: a whole number of pixels from 1 to MAX_WIDTH; 400 naming the parameter otherwise."""
-    if raw is None:
-        return None
-    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_WIDTH):
-        message = f"'width' must be a whole number of pixels from 1 to {MAX_WIDTH}, got {raw!r}"
-        raise ApiError(400, "bad_request", message, {"field": "width"})
-    return int(raw)
 
 
 def _fetch_image(gateway: PlexGateway, thumb: str, width: int | None) -> tuple[bytes, str]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field
 
 from modules.cli import secrets_from_env
 from modules.config import LibraryConfig
@@ -28,8 +28,10 @@ from modules.errors import KometaError, Location, PlexError
 from modules.plex import PlexGateway
 from modules.yamlio import parse, where
 from panel.api.common import get_repo, get_settings, stored_secret_values
-from panel.api.envelope import ApiError, json_body, ok
-from panel.api.paging import PAGED, paged
+from panel.api.envelope import ApiError, ok
+from panel.api.paging import Paged, paged
+from panel.api.preview_answers import PreviewAnswer
+from panel.contract import Absent, Body, RepoPath, Revision
 from panel.openapi import documented
 from panel.plex_listing import Listing, ListingCache, server_key
 from panel.preview import (
@@ -51,26 +53,23 @@ DEFAULT_NAME = "Preview"
 STATUS = {"not_found": 404, "validation_failed": 422}
 
 
-class PreviewBody(BaseModel):
+class PreviewBody(Body):
     """``{library, definition | yaml, file?, name?, rev?, refresh?}``."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, hide_input_in_errors=True)
 
     library: str = Field(
         min_length=1, description="A library of config.yml: its key, or the Plex title in library_name"
     )
-    definition: dict[str, Any] | None = Field(
+    definition: dict[str, Any] | Absent = Field(
         None, description="The collection definition as JSON (give this, `yaml`, or `file` and `name`)"
     )
-    yaml: str | None = Field(None, description="The collection definition as YAML text (a mapping)")
-    file: str | None = Field(
+    yaml: str | Absent = Field(None, description="The collection definition as YAML text (a mapping)")
+    file: RepoPath | Absent = Field(
         None,
-        min_length=1,
         description="The repository file the definition lives in: its templates, external_templates "
-        "and its file block's template_variables apply",
+        "and its file block's template_variables apply; with `name` alone, its saved collection",
     )
-    name: str | None = Field(None, min_length=1, description="The collection's name (default: Preview)")
-    rev: str | None = Field(None, min_length=1, description="The commit whose config is used (default main)")
+    name: str | Absent = Field(None, min_length=1, description="The collection's name (default: Preview)")
+    rev: Revision | Absent = Field(None, description="The commit whose config is used (default main)")
     refresh: bool = Field(False, description="true lists the library again instead of using the cache")
 
 
@@ -81,16 +80,6 @@ def listing_cache() -> ListingCache:
         extensions["kometa_listing_cache"] = ListingCache.from_env()
     cache: ListingCache = extensions["kometa_listing_cache"]
     return cache
-
-
-def _body() -> PreviewBody:
-    try:
-        return PreviewBody.model_validate(json_body())
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        field = ".".join(str(p) for p in first["loc"])
-        message = f"'{field}': {first['msg']}" if field else first["msg"]
-        raise ApiError(400, "bad_request", message, {"field": field}) from None
 
 
 def plex_server(library: LibraryConfig | None) -> tuple[str, str | None]:
@@ -172,11 +161,10 @@ def _item(listing: Listing, key: int) -> dict[str, Any]:
 
 
 @bp.post("/collections/preview")
-@documented(query=PAGED)
-def preview_collection() -> tuple[Response, int]:
+@documented(body=PreviewBody, query=Paged, data=PreviewAnswer)
+def preview_collection(body: PreviewBody, query: Paged) -> tuple[Response, int]:
     """The items a collection definition would hold, computed by the engine against Plex, writing nothing:
     ``{items: [{rating_key, title, year, poster}], next_cursor, total, smart, problems, ...}``."""
-    body = _body()
     if body.file is not None:
         check_path(body.file)  # 400 for '..', absolute names and the like, before anything is read
     with config_folder(body.rev or "main") as (sha, folder, secrets):

@@ -1,20 +1,17 @@
-"""The shapes of what the preview and import routes answer (the envelope's ``data``), for the OpenAPI
-document the frontend's client is generated from; the route tests validate real answers against them."""
+"""The ``data`` of the preview and import answers, for the OpenAPI document the frontend's client is
+generated from; the route tests validate real answers against them. As in :mod:`panel.api.answers`,
+extra fields are allowed, so adding one never breaks a client."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from panel.api.answers import CommitResult
 
 
-class Answer(BaseModel):
-    """An answer shape: a field the server sends that is not declared fails the route tests."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class Problem(Answer):
+class Problem(BaseModel):
     """A validation problem: ``file`` null for the request's own ``yaml``; line and column 1-based."""
 
     file: str | None
@@ -27,7 +24,7 @@ class Problem(Answer):
     hint: str | None = None
 
 
-class PreviewItem(Answer):
+class PreviewItem(BaseModel):
     """One item the collection would hold; ``poster`` is a panel URL (null when Plex has no poster)."""
 
     rating_key: int
@@ -36,13 +33,13 @@ class PreviewItem(Answer):
     poster: str | None
 
 
-class PreviewSection(Answer):
+class PreviewSection(BaseModel):
     id: int
     title: str
     type: str
 
 
-class PreviewAnswer(Answer):
+class PreviewAnswer(BaseModel):
     """One page of the items, in collection order, with what the whole preview found."""
 
     commit: str
@@ -59,14 +56,14 @@ class PreviewAnswer(Answer):
     next_cursor: str | None
 
 
-class Place(Answer):
+class Place(BaseModel):
     file: str
     line: int
     column: int
     pointer: str
 
 
-class ProposedSecret(Answer):
+class ProposedSecret(BaseModel):
     """A secret found in the upload: its placeholder now stands where it was; its value is never shown."""
 
     name: str
@@ -76,31 +73,31 @@ class ProposedSecret(Answer):
     where: list[Place]
 
 
-class StagedFile(Answer):
+class StagedFile(BaseModel):
     path: str
     content: str = Field(description="The text as it would be committed (paths mapped, placeholders in)")
     problems: list[Problem]
 
 
-class Rewrite(Answer):
+class Rewrite(BaseModel):
     file: str
     line: int
     old: str
     new: str
 
 
-class Note(Answer):
+class Note(BaseModel):
     file: str
     line: int
     message: str
 
 
-class Skipped(Answer):
+class Skipped(BaseModel):
     path: str
     reason: str
 
 
-class StagedImport(Answer):
+class StagedImport(BaseModel):
     """A staged import: nothing is committed until ``POST /api/import/commit``."""
 
     base: str = Field(description="The commit the problems were computed on; send it back as 'base'")
@@ -114,19 +111,7 @@ class StagedImport(Answer):
     stage: str = Field(description="Opaque, good for an hour: send it back with the commit")
 
 
-class Author(Answer):
-    name: str
-    email: str
-
-
-class ImportedCommit(Answer):
+class ImportedCommit(CommitResult):
     """The commit the import made, and the secrets it stored."""
 
-    sha: str
-    author: Author
-    message: str
-    time: str
-    parents: list[str]
-    files: list[str]
-    unchanged: bool
     secrets_stored: list[str]

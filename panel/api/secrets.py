@@ -6,14 +6,18 @@ current key can decrypt them, and where config.yml on ``main`` uses them.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from flask import Blueprint, Response
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from panel.api.common import get_repo, secrets_fernet
-from panel.api.envelope import ApiError, field_str, json_body, ok
-from panel.api.paging import PAGED, paged
+from panel.api.envelope import ApiError, ok
+from panel.api.paging import Paged, paged
 from panel.auth import current_user
+from panel.contract import Body, ruled
 from panel.db import Secret, audit, get_session, utcnow
 from panel.openapi import documented
 from panel.repo import NotFoundError
@@ -29,20 +33,27 @@ from panel.secrets import (
 
 bp = Blueprint("secrets", __name__)
 CONFIG_FILE = "config.yml"
-_VALUE_BODY = {
-    "type": "object",
-    "properties": {
-        "value": {"type": "string", "minLength": 1, "description": "The secret; never shown again"}
-    },
-    "required": ["value"],
-}
+SecretName = Annotated[
+    str,
+    ruled(
+        r"^[A-Za-z][A-Za-z0-9_]{0,63}$",
+        description="A letter, then letters, digits and '_' (at most 64; stored lower-case); the engine's "
+        "own setting names and 'panel_...' are a 422",
+    ),
+]
+
+
+class SecretValue(Body):
+    """``{value}``."""
+
+    value: str = Field(min_length=1, description="The secret; never shown again")
 
 
 def _name(raw: str) -> str:
     try:
         return normalize_name(raw)
     except ValueError as exc:
-        raise ApiError(400, "bad_request", str(exc), {"field": "name"}) from None
+        raise ApiError(422, "unprocessable", str(exc), {"field": "name"}) from None
 
 
 def _uses() -> list[Use]:
@@ -67,8 +78,8 @@ def _username() -> str:
 
 
 @bp.get("/secrets")
-@documented(query=PAGED)
-def list_secrets() -> tuple[Response, int]:
+@documented(query=Paged)
+def list_secrets(query: Paged) -> tuple[Response, int]:
     """The stored secrets by name (never their values) with where config.yml uses each, paged; and
     ``missing``: placeholders config.yml uses that have no stored secret."""
     rows = all_secrets(get_session())
@@ -87,15 +98,15 @@ def list_secrets() -> tuple[Response, int]:
 
 
 @bp.put("/secrets/<name>")
-@documented(body=_VALUE_BODY, status=(200, 201))
-def put_secret(name: str) -> tuple[Response, int]:
+@documented(body=SecretValue, status=(200, 201), path={"name": SecretName})
+def put_secret(name: str, body: SecretValue) -> tuple[Response, int]:
     """Store ``{value}`` under ``name`` (lower-cased): 201 when new, 200 when replaced."""
     name = _name(name)
-    value = field_str(json_body(), "value") or ""
+    value = body.value
     try:
         check_value(value)
     except ValueError as exc:
-        raise ApiError(400, "bad_request", str(exc), {"field": "value"}) from None
+        raise ApiError(422, "unprocessable", str(exc), {"field": "value"}) from None
     session = get_session()
     row = session.scalar(select(Secret).where(Secret.name == name))
     by = _username()
@@ -117,7 +128,7 @@ def put_secret(name: str) -> tuple[Response, int]:
 
 
 @bp.delete("/secrets/<name>")
-@documented()
+@documented(path={"name": SecretName})
 def delete_secret(name: str) -> tuple[Response, int]:
     """Delete a secret; runs that use its placeholder then fail until it is set again."""
     name = _name(name)

@@ -8,14 +8,16 @@ password revokes their refresh tokens (access tokens stop at once: the guard che
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
 
 from flask import Blueprint, Response
+from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, model_validator
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from panel.api.envelope import ApiError, field_str, json_body, ok
-from panel.api.paging import PAGED, paged
+from panel.api import answers
+from panel.api.envelope import ApiError, ok
+from panel.api.paging import Paged, paged
 from panel.auth import (
     MAX_TOKEN_DAYS,
     MAX_TOKEN_NAME,
@@ -27,38 +29,84 @@ from panel.auth import (
     expiry_from,
     hash_password,
 )
+from panel.contract import UNSAFE, WS, Absent, Body, ruled
 from panel.db import ROLES, AccessToken, RefreshToken, User, audit, get_session, utcnow
 from panel.openapi import documented
 
 bp = Blueprint("users", __name__)
 MIN_PASSWORD = 8
-_STR: dict[str, Any] = {"type": "string"}
-_ROLE: dict[str, Any] = {"enum": list(ROLES)}
-_PASSWORD: dict[str, Any] = {"type": "string", "minLength": MIN_PASSWORD}
-_USERNAME: dict[str, Any] = {
-    "type": "string",
-    "minLength": 1,
-    "maxLength": MAX_USERNAME,
-    "pattern": r"^[^\s<>]([^<>]*[^\s<>])?$",
-    "description": "printable characters, no '<' or '>', no whitespace at either end; unique in any case",
-}
-USER_FIELDS = {"username", "password", "role"}
-USER_CHANGES = {"role", "password", "disabled"}
 MAX_ID = 2**63 - 1  # the largest id a database integer column holds
+_NAME_CHAR = rf"[^<>{UNSAFE}]"
+_EDGE_CHAR = rf"[^<>{UNSAFE}{WS}]"
+Username = Annotated[
+    str,
+    ruled(
+        rf"^{_EDGE_CHAR}(?:{_NAME_CHAR}*{_EDGE_CHAR})?$",
+        min_length=1,
+        max_length=MAX_USERNAME,
+        description="No '<', '>' or control characters, no whitespace at either end; unique in any case "
+        "(other unprintable characters are a 422)",
+    ),
+]
+Password = Annotated[str, Field(min_length=MIN_PASSWORD, description=f"At least {MIN_PASSWORD} characters")]
+Role = Literal["viewer", "editor", "admin"]
+Scope = Literal["read", "write"]
+TokenName = Annotated[str, ruled(rf"[^{WS}]", "Not all blank", min_length=1, max_length=MAX_TOKEN_NAME)]
+assert get_args(Role) == ROLES and get_args(Scope) == SCOPES, "the models name every role and scope"
+Days = Annotated[int, Field(ge=1, le=MAX_TOKEN_DAYS, description="Days from now")]
+
+
+def _time_text(value: Any) -> Any:
+    """A time arrives as text with its date (a bare number is not a time here, though pydantic would
+    read it as seconds since 1970)."""
+    if not isinstance(value, str) or value.strip().lstrip("-").replace(".", "", 1).isdigit():
+        raise ValueError("must be a time with its offset, e.g. 2030-01-31T12:00:00Z")
+    return value
+
+
+Expiry = Annotated[AwareDatetime, Field(strict=False), BeforeValidator(_time_text)]
+
+
+class UserCreate(Body):
+    """``{username, password, role?}``."""
+
+    username: Username
+    password: Password
+    role: Role = "viewer"
+
+
+class UserChange(Body):
+    """``{role?, password?, disabled?}``: at least one."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    role: Role | Absent = None
+    password: Password | Absent = None
+    disabled: bool | Absent = None
+
+    @model_validator(mode="after")
+    def _something(self) -> UserChange:
+        if not self.model_fields_set:
+            raise ValueError("send at least one of 'role', 'password', 'disabled'")
+        return self
+
+
+class TokenCreate(Body):
+    """``{name, scopes?, expires_at?}``."""
+
+    name: TokenName
+    scopes: list[Scope] = Field(
+        ["read"], min_length=1, description="'write' needs the editor or admin role (default: read)"
+    )
+    expires_at: Expiry | Days | Absent = Field(
+        None, description=f"A time with its offset, or days from now; at most {MAX_TOKEN_DAYS} days ahead"
+    )
 
 
 def _me() -> User:
     user = current_user()
     assert user is not None  # the guard signed the caller in
     return user
-
-
-def check_password(password: str, field: str = "password") -> str:
-    """``password`` when long enough; 400 naming ``field`` otherwise."""
-    if len(password) < MIN_PASSWORD:
-        message = f"'{field}' must be at least {MIN_PASSWORD} characters"
-        raise ApiError(400, "bad_request", message, {"field": field})
-    return password
 
 
 def revoke_refresh_tokens(session: Session, user_id: int) -> None:
@@ -76,13 +124,6 @@ def _revoke_access_tokens(session: Session, user_id: int) -> None:
         .where(AccessToken.user_id == user_id, AccessToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-
-
-def _refuse_unknown(body: dict[str, Any], known: set[str]) -> None:
-    """400 naming the first field of ``body`` not in ``known`` (a typo must not pass unnoticed)."""
-    unknown = sorted(set(body) - known)
-    if unknown:
-        raise ApiError(400, "bad_request", f"unknown field '{unknown[0]}'", {"field": unknown[0]})
 
 
 def _get_user(session: Session, user_id: int) -> User:
@@ -111,31 +152,19 @@ def _keep_an_admin(session: Session, user: User) -> None:
 
 
 @bp.get("/users")
-@documented(query=PAGED)
-def list_users() -> tuple[Response, int]:
+@documented(query=Paged, data=answers.UserPage)
+def list_users(query: Paged) -> tuple[Response, int]:
     """The users, by id; paged."""
     users = list(get_session().scalars(select(User).order_by(User.id)))
     return ok(paged(users, lambda user: (user.id,), User.to_dict))
 
 
 @bp.post("/users")
-@documented(
-    body={
-        "type": "object",
-        "properties": {"username": _USERNAME, "password": _PASSWORD, "role": _ROLE},
-        "required": ["username", "password"],
-        "additionalProperties": False,
-    },
-    status=201,
-)
-def add_user() -> tuple[Response, int]:
+@documented(body=UserCreate, status=201, data=answers.User)
+def add_user(body: UserCreate) -> tuple[Response, int]:
     """``{username, password, role?}`` → the new user (201); the role defaults to viewer. 409 when the name
     is taken in any letter case."""
-    body = json_body()
-    _refuse_unknown(body, USER_FIELDS)
-    username = field_str(body, "username") or ""
-    password = check_password(field_str(body, "password") or "")
-    role = field_str(body, "role", required=False) or "viewer"
+    username, password, role = body.username, body.password, body.role
     session = get_session()
     user = create_user(session, username, password, role)
     audit(session, "user_create", user=_me().username, target=username, role=role)
@@ -144,45 +173,22 @@ def add_user() -> tuple[Response, int]:
 
 
 @bp.get("/users/<int:user_id>")
-@documented()
+@documented(data=answers.User)
 def get_user(user_id: int) -> tuple[Response, int]:
     """One user."""
     return ok(_get_user(get_session(), user_id).to_dict())
 
 
-def _changes(body: dict[str, Any]) -> dict[str, Any]:
-    """The checked ``{role?, password?, disabled?}`` of a PATCH body; 400 naming a bad or unknown field."""
-    _refuse_unknown(body, USER_CHANGES)
-    if not body:
-        raise ApiError(400, "bad_request", "send at least one of 'role', 'password', 'disabled'")
-    changes: dict[str, Any] = {}
-    if "role" in body:
-        role = field_str(body, "role") or ""
-        if role not in ROLES:
-            raise ApiError(400, "bad_request", f"'role' must be one of {', '.join(ROLES)}", {"field": "role"})
-        changes["role"] = role
-    if "password" in body:
-        changes["password"] = check_password(field_str(body, "password") or "")
-    if "disabled" in body:
-        if not isinstance(body["disabled"], bool):
-            raise ApiError(400, "bad_request", "'disabled' must be true or false", {"field": "disabled"})
-        changes["disabled"] = body["disabled"]
-    return changes
+def _changes(body: UserChange) -> dict[str, Any]:
+    """The fields a PATCH body sets."""
+    return body.model_dump(include=body.model_fields_set)
 
 
 @bp.patch("/users/<int:user_id>")
-@documented(
-    body={
-        "type": "object",
-        "properties": {"role": _ROLE, "password": _PASSWORD, "disabled": {"type": "boolean"}},
-        "required": [],
-        "additionalProperties": False,
-        "minProperties": 1,
-    }
-)
-def patch_user(user_id: int) -> tuple[Response, int]:
+@documented(body=UserChange, data=answers.User)
+def patch_user(user_id: int, body: UserChange) -> tuple[Response, int]:
     """Change a user: JSON ``{role?, password?, disabled?}``; 409 when no enabled admin would be left."""
-    changes = _changes(json_body())
+    changes = _changes(body)
     session = get_session()
     user = _get_user(session, user_id)
     if changes.get("role", "admin") != "admin" or changes.get("disabled"):
@@ -207,7 +213,7 @@ def patch_user(user_id: int) -> tuple[Response, int]:
 
 
 @bp.delete("/users/<int:user_id>")
-@documented()
+@documented(data=answers.User)
 def delete_user(user_id: int) -> tuple[Response, int]:
     """Delete a user and their tokens; 409 when they are the last enabled admin."""
     session = get_session()
@@ -223,8 +229,8 @@ def delete_user(user_id: int) -> tuple[Response, int]:
 
 
 @bp.get("/tokens")
-@documented(query=PAGED)
-def list_tokens() -> tuple[Response, int]:
+@documented(query=Paged, data=answers.TokenPage)
+def list_tokens(query: Paged) -> tuple[Response, int]:
     """The caller's personal access tokens (without the tokens themselves), by id; paged."""
     rows = list(
         get_session().scalars(
@@ -235,43 +241,20 @@ def list_tokens() -> tuple[Response, int]:
 
 
 @bp.post("/tokens")
-@documented(
-    body={
-        "type": "object",
-        "properties": {
-            "name": {"type": "string", "minLength": 1, "maxLength": MAX_TOKEN_NAME, "pattern": r"\S"},
-            "scopes": {
-                "type": "array",
-                "items": {"enum": list(SCOPES)},
-                "minItems": 1,
-                "description": "'write' needs the editor or admin role",
-            },
-            "expires_at": {
-                "type": ["string", "integer"],
-                "description": f"ISO-8601 time or days from now, at most {MAX_TOKEN_DAYS} days ahead",
-            },
-        },
-        "required": ["name"],
-    },
-    status=201,
-)
-def add_token() -> tuple[Response, int]:
+@documented(body=TokenCreate, status=201, data=answers.NewToken)
+def add_token(body: TokenCreate) -> tuple[Response, int]:
     """``{name, scopes?, expires_at?}`` → the token object plus ``token``, shown only this once (201)."""
-    body = json_body()
-    name = field_str(body, "name") or ""
-    scopes = body.get("scopes", ["read"])
-    if not isinstance(scopes, list) or not all(isinstance(scope, str) for scope in scopes):
-        raise ApiError(400, "bad_request", "'scopes' must be a list of strings", {"field": "scopes"})
+    name, scopes = body.name, [str(scope) for scope in body.scopes]
     session = get_session()
     user = _me()
-    token, row = create_pat(session, user, name, scopes, expiry_from(body.get("expires_at")))
+    token, row = create_pat(session, user, name, scopes, expiry_from(body.expires_at))
     audit(session, "token_create", user=user.username, target=name, scopes=scopes)
     session.commit()
     return ok({**row.to_dict(), "token": token}, 201)
 
 
 @bp.delete("/tokens/<int:token_id>")
-@documented()
+@documented(data=answers.Token)
 def revoke_token(token_id: int) -> tuple[Response, int]:
     """Revoke one of the caller's tokens (admins may revoke anyone's)."""
     session = get_session()

@@ -114,10 +114,10 @@ def test_anchors_and_aliases_survive_edits_and_yaml_may_use_them(
     put(client, repo, "Movies.yml", "Popular", {"yaml": source})
     assert text(repo, "Movies.yml") == after.replace("tmdb_popular: 20", "tmdb_popular: 25")
     head = repo.head()
-    err = data(client.delete(url("Movies.yml", "Trending") + f"?base={head}"), 400)
+    err = data(client.delete(url("Movies.yml", "Trending") + f"?base={head}"), 422)
     assert "Movies.yml: collections entry 'Trending'" in err["message"] and "no_horror" in err["message"]
     changed = {**trending, "filters": {"genre.not": "Drama"}}
-    err = put(client, repo, "Movies.yml", "Trending", {"definition": changed}, 400)
+    err = put(client, repo, "Movies.yml", "Trending", {"definition": changed}, 422)
     assert "other entries ('Popular')" in err["message"] and err["details"]["file"] == "Movies.yml"
     assert repo.head() == head
 
@@ -132,7 +132,7 @@ def test_merge_keys_stay_when_a_client_echoes_the_definition(client: FlaskClient
     assert text(repo, "Movies.yml") == after
     head = repo.head()
     del changed["sync_mode"]
-    err = put(client, repo, "Movies.yml", "Marvel Cinematic Universe", {"definition": changed}, 400)
+    err = put(client, repo, "Movies.yml", "Marvel Cinematic Universe", {"definition": changed}, 422)
     assert "'sync_mode' comes from a '<<' merge key" in err["message"] and repo.head() == head
     source = data(client.get(url("Movies.yml", "Marvel Cinematic Universe")))["yaml"]
     assert source.startswith("<<: *shared_settings\n")

@@ -110,7 +110,7 @@ def test_put_same_content_is_unchanged(client: FlaskClient, repo: ConfigRepo) ->
 
 
 @pytest.mark.parametrize("base", ["", "deadbeef", "main@{1}", "0" * 40])
-def test_a_base_that_is_no_commit_is_400_naming_the_field(
+def test_a_base_that_is_no_commit_is_refused_naming_the_field(
     client: FlaskClient, repo: ConfigRepo, base: str
 ) -> None:
     head = repo.head()
@@ -120,8 +120,10 @@ def test_a_base_that_is_no_commit_is_400_naming_the_field(
         client.post("/api/files", json={"base": base, "changes": [{"path": "a.yml", "content": "a: 1\n"}]}),
     ):
         if resp is not None:
-            error = envelope(resp, 400)["error"]
-            assert error["code"] == "bad_request" and error["details"] == {"field": "base"}, error
+            malformed = base in ("", "main@{1}")  # the document's pattern refuses these: 400
+            error = envelope(resp, 400 if malformed else 422)["error"]
+            assert error["code"] == ("bad_request" if malformed else "unprocessable"), error
+            assert error["details"]["field"] == "base", error
     assert repo.head() == head
 
 
@@ -215,12 +217,14 @@ def test_collection_schema_error(client: FlaskClient, repo: ConfigRepo) -> None:
         "/api/files/collections/.GIT/x.yml",
     ],
 )
-def test_unsafe_paths_are_400_and_change_nothing(client: FlaskClient, repo: ConfigRepo, url: str) -> None:
+def test_unsafe_paths_are_refused_and_change_nothing(client: FlaskClient, repo: ConfigRepo, url: str) -> None:
+    """A path the document's pattern refuses is a 400 naming it; one only git's rules refuse, a 422."""
     head = repo.head()
+    status = 422 if ".git" in url.lower() else 400
     resp = client.put(url, json={"content": "collections: {}\n", "base": head})
-    body = envelope(resp, 400)
-    assert body["error"]["code"] == "bad_request" and body["error"]["details"]["path"]
-    assert error_code(client.get(url), 400) == "bad_request"
+    details = envelope(resp, status)["error"]["details"]
+    assert details.get("path") or details.get("field") == "path"
+    assert client.get(url).status_code == status
     assert repo.head() == head
 
 

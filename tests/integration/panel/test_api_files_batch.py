@@ -101,31 +101,38 @@ def test_a_literal_secret_in_any_file_refuses_the_batch(client: FlaskClient, rep
 
 
 @pytest.mark.parametrize(
-    ("changes", "field"),
+    ("changes", "status", "field"),
     [
-        ("config.yml", "changes"),
-        ([], "changes"),
-        (["config.yml"], "changes[0]"),
-        ([{"content": "a: 1\n"}], "changes[0].path"),
-        ([{"path": 5, "content": "a: 1\n"}], "changes[0].path"),
-        ([{"path": "a.yml", "content": 5}], "changes[0].content"),
-        ([{"path": "a.yml"}], "changes[0]"),
-        ([{"path": "a.yml", "delete": "yes"}], "changes[0].delete"),
-        ([{"path": "a.yml", "delete": True, "content": "a: 1\n"}], "changes[0]"),
-        ([{"path": "a.yml", "content": "a: 1\n", "mode": "755"}], "changes[0]"),
-        ([{"path": "a.yml", "content": "a: 1\n"}, {"path": "../a.yml", "content": "a: 1\n"}], "changes[1]"),
-        ([{"path": "b.yml", "from": ".git/config"}], "changes[0]"),
-        ([{"path": "a.yml", "content": "a: 1\n"}, {"path": "a.yml", "delete": True}], "changes[1]"),
-        ([{"path": "a.yml", "from": MOVIES}, {"path": MOVIES, "content": "a: 1\n"}], "changes[1]"),
+        ("config.yml", 400, "changes"),
+        ([], 400, "changes"),
+        (["config.yml"], 400, "changes[0]"),
+        ([{"content": "a: 1\n"}], 400, "changes[0].path"),
+        ([{"path": 5, "content": "a: 1\n"}], 400, "changes[0].path"),
+        ([{"path": "a.yml", "content": 5}], 400, "changes[0].content"),
+        ([{"path": "a.yml"}], 400, "changes[0].content"),
+        ([{"path": "a.yml", "delete": "yes"}], 400, "changes[0].content"),
+        ([{"path": "a.yml", "delete": True, "content": "a: 1\n"}], 400, "changes[0].content"),
+        ([{"path": "a.yml", "content": "a: 1\n", "mode": "755"}], 400, "changes[0].mode"),
+        (
+            [{"path": "a.yml", "content": "a: 1\n"}, {"path": "../a.yml", "content": "a: 1\n"}],
+            400,
+            "changes[1].path",
+        ),
+        ([{"path": "b.yml", "from": ".git/config"}], 422, "changes[0]"),
+        ([{"path": "a.yml", "content": "a: 1\n"}, {"path": "a.yml", "delete": True}], 422, "changes[1]"),
+        ([{"path": "a.yml", "from": MOVIES}, {"path": MOVIES, "content": "a: 1\n"}], 422, "changes[1]"),
     ],
 )
-def test_malformed_changes_are_400_naming_the_item(
-    client: FlaskClient, repo: ConfigRepo, changes: Any, field: str
+def test_malformed_changes_are_refused_naming_the_item(
+    client: FlaskClient, repo: ConfigRepo, changes: Any, status: int, field: str
 ) -> None:
+    """What the document forbids is a 400 naming the field; a path git refuses or a file changed twice,
+    a 422 naming the item."""
     head = repo.head()
     resp = client.post("/api/files", json={"base": head, "changes": changes})
-    err = envelope(resp, 400)["error"]
-    assert err["code"] == "bad_request" and err["details"]["field"] == field and field in err["message"]
+    err = envelope(resp, status)["error"]
+    assert err["details"]["field"] == field and field in err["message"]
+    assert err["code"] == ("bad_request" if status == 400 else "unprocessable")
     assert repo.head() == head
 
 

@@ -76,25 +76,30 @@ def test_limit_500_is_fine(client: FlaskClient) -> None:
 
 
 def test_bad_cursor_and_path(client: FlaskClient, three: list[str]) -> None:
-    for cursor in ("abc123", "main@{1}", "garbage"):
-        error = envelope(client.get(f"/api/history?cursor={quote(cursor)}"), 400)["error"]
-        assert error["code"] == "bad_request" and error["details"] == {"field": "cursor"}
+    for cursor in ("abc123", "garbage"):
+        error = envelope(client.get(f"/api/history?cursor={quote(cursor)}"), 422)["error"]
+        assert error["code"] == "unprocessable" and error["details"] == {"field": "cursor"}
+    assert (
+        envelope(client.get(f"/api/history?cursor={quote('main@{1}')}"), 400)["error"]["code"]
+        == "bad_request"
+    )
     assert envelope(client.get("/api/history?path=../x"), 400)["error"]["code"] == "bad_request"
 
 
 @pytest.mark.parametrize("rev", ["main@{1}", "HEAD@{2}", "main@{yesterday}", "a..b", "main:config.yml", "-n"])
-def test_reflog_range_and_odd_revisions_are_400_everywhere(client: FlaskClient, rev: str) -> None:
-    """A bare repository keeps no reflog; these never reach git."""
+def test_reflog_range_and_odd_revisions_are_refused_everywhere(client: FlaskClient, rev: str) -> None:
+    """A bare repository keeps no reflog; these never reach git: the document's revision pattern refuses
+    them (400), and ``a..b``, which has the pattern's form, is a 422."""
+    status, code = (422, "unprocessable") if rev == "a..b" else (400, "bad_request")
     for url in (
         f"/api/files/config.yml?rev={quote(rev)}",
         f"/api/files?rev={quote(rev)}",
         f"/api/history/{quote(rev)}",
     ):
-        error = envelope(client.get(url), 400)["error"]
-        assert error["code"] == "bad_request" and error["details"] == {"revision": rev}
+        error = envelope(client.get(url), status)["error"]
+        assert error["code"] == code and rev in error["message"] + str(error["details"])
     assert (
-        envelope(client.post(f"/api/history/{quote(rev)}/revert", json={}), 400)["error"]["code"]
-        == "bad_request"
+        envelope(client.post(f"/api/history/{quote(rev)}/revert", json={}), status)["error"]["code"] == code
     )
 
 
@@ -116,7 +121,8 @@ def test_diff(client: FlaskClient, three: list[str]) -> None:
     assert "+# 3" in diff["unified"]
     one = data(client.get(f"/api/diff?from={three[0]}&path={TV}"))
     assert [f["path"] for f in one["files"]] == [TV] and one["files"][0]["status"] == "modified"
-    assert envelope(client.get("/api/diff"), 400)["error"]["code"] == "bad_request"
+    last = data(client.get("/api/diff"))  # main against its parent: the last edit
+    assert [f["path"] for f in last["files"]] == [MOVIES] and "+# 3" in last["unified"]
     assert envelope(client.get("/api/diff?from=nope"), 404)["error"]["code"] == "not_found"
 
 

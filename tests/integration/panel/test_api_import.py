@@ -227,7 +227,9 @@ def test_commit_refuses_what_the_staging_did_not_find_and_editors_storing_secret
         ),
         ({**base, "stage": data["stage"][:-4] + "AAAA", "secrets_confirmed": ["plextoken"]}, 422, "stage"),
         ({**base, "files": [], "stage": data["stage"]}, 400, "files"),
-        ({**base, "files": [{"path": "../up.yml", "content": "a: 1"}]}, 400, "files[0]"),
+        ({**base, "files": [{"path": "../up.yml", "content": "a: 1"}]}, 400, "files[0].path"),
+        ({**base, "files": [{"path": ".gitmodules", "content": "a: 1"}]}, 422, "files[0]"),
+        ({**base, "delete": [files[0]["path"]]}, 422, "delete[0]"),
     ]
     for body, status, field in cases:
         answer = admin.post(f"{panel}/api/import/commit", json=body, timeout=60)

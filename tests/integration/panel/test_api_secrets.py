@@ -106,33 +106,35 @@ def test_names_are_case_insensitive_and_stored_lower_case(client: FlaskClient) -
 
 
 @pytest.mark.parametrize(
-    ("body", "message"),
+    ("body", "status", "message"),
     [
-        ({"value": ""}, "must not be empty"),
-        ({"value": "   "}, "must not be empty"),
-        ({}, "'value' is required"),
-        ({"value": 42}, "'value' must be a string"),
-        ({"value": "a\u0000b"}, "NUL"),
+        ({"value": ""}, 400, "must not be empty"),
+        ({"value": "   "}, 422, "must not be empty"),
+        ({}, 400, "'value' is required"),
+        ({"value": 42}, 400, "'value' must be a string"),
+        ({"value": "a\u0000b"}, 422, "NUL"),
     ],
 )
 def test_a_bad_value_is_refused_naming_the_field_and_stores_nothing(
-    client: FlaskClient, body: dict[str, Any], message: str
+    client: FlaskClient, body: dict[str, Any], status: int, message: str
 ) -> None:
-    assert message in refused(client.put("/api/secrets/plextoken", json=body), 400, "value")
+    assert message in refused(client.put("/api/secrets/plextoken", json=body), status, "value")
     assert names(client) == []
 
 
 @pytest.mark.parametrize(
-    ("name", "message"),
+    ("name", "status", "message"),
     [
-        ("9lives", "must start with a letter"),
-        ("plex-token", "only letters, digits and '_'"),
-        ("dry_run", "KOMETA_DRY_RUN is one of the engine's own settings"),
-        ("panel_secret_key", "KOMETA_PANEL_"),
+        ("9lives", 400, "A letter, then letters, digits and '_'"),
+        ("plex-token", 400, "A letter, then letters, digits and '_'"),
+        ("dry_run", 422, "KOMETA_DRY_RUN is one of the engine's own settings"),
+        ("panel_secret_key", 422, "KOMETA_PANEL_"),
     ],
 )
-def test_a_bad_name_is_refused_naming_the_field(client: FlaskClient, name: str, message: str) -> None:
-    assert message in refused(client.put(f"/api/secrets/{name}", json={"value": TOKEN}), 400, "name")
+def test_a_bad_name_is_refused_naming_the_field(
+    client: FlaskClient, name: str, status: int, message: str
+) -> None:
+    assert message in refused(client.put(f"/api/secrets/{name}", json={"value": TOKEN}), status, "name")
     assert names(client) == []
 
 
@@ -193,7 +195,7 @@ def test_the_value_appears_in_no_response_log_audit_entry_or_database_column(
         client.get("/api/audit?action=secret_delete"),
     ]
 
-    assert [r.status_code for r in responses] == [201, 200, 400, 400, 200, 200, 200, 200, 200]
+    assert [r.status_code for r in responses] == [201, 200, 400, 422, 200, 200, 200, 200, 200]
     for response in responses:
         assert TOKEN not in response.get_data(as_text=True)
     assert TOKEN not in caplog.text

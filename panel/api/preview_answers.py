@@ -4,24 +4,16 @@ extra fields are allowed, so adding one never breaks a client."""
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field
 
+from panel.api import answers
 from panel.api.answers import CommitResult
 
 
-class Problem(BaseModel):
-    """A validation problem: ``file`` null for the request's own ``yaml``; line and column 1-based."""
+class Problem(answers.Problem):
+    """A validation problem; ``file`` is null for the request's own ``yaml``."""
 
-    file: str | None
-    line: int | None
-    column: int | None
-    pointer: str = Field(description="JSON pointer of the key at fault ('' when unknown)")
-    severity: Literal["error", "warning"]
-    code: str
-    message: str
-    hint: str | None = None
+    file: str | None  # type: ignore[assignment]
 
 
 class PreviewItem(BaseModel):

@@ -13,6 +13,7 @@ import hashlib
 import os
 import threading
 from collections import OrderedDict
+from typing import Annotated
 
 import requests
 from flask import Blueprint, Response, request
@@ -42,10 +43,8 @@ _titles_lock = threading.Lock()
 class PosterQuery(Query):
     """``?width=``."""
 
-    width: int | Absent = Field(
+    width: Annotated[int, Field(ge=1, le=MAX_WIDTH)] | Absent = Field(
         None,
-        ge=1,
-        le=MAX_WIDTH,
         description="Fit the poster into this width (and 1.5 times it in height), resized by Plex; "
         "without it, the poster as Plex keeps it",
     )

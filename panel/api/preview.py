@@ -19,8 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, request
 from pydantic import Field
+from werkzeug.exceptions import MethodNotAllowed
 
 from modules.cli import secrets_from_env
 from modules.config import LibraryConfig
@@ -50,6 +51,7 @@ from panel.repo import check_path
 
 bp = Blueprint("preview", __name__)
 DEFAULT_NAME = "Preview"
+PREVIEW_PATH = "/api/collections/preview"
 STATUS = {"not_found": 404, "validation_failed": 422}
 
 
@@ -158,6 +160,19 @@ def _item(listing: Listing, key: int) -> dict[str, Any]:
         "year": item.year if item else None,
         "poster": poster if item and item.attrs.get("thumb") else None,
     }
+
+
+@bp.before_app_request
+def only_post() -> Response | None:
+    """``/api/collections/preview`` takes POST alone; without this, other methods would reach
+    ``/collections/<id>`` with the id "preview" (no collection id is without ``::``)."""
+    if request.path != PREVIEW_PATH or request.method == "POST":
+        return None
+    if request.method == "OPTIONS":
+        answer = current_app.make_default_options_response()
+        answer.headers["Allow"] = "OPTIONS, POST"
+        return answer
+    raise MethodNotAllowed(valid_methods=["POST"])
 
 
 @bp.post("/collections/preview")

@@ -229,6 +229,11 @@ def test_bad_requests_are_named(panel: str, viewer: requests.Session) -> None:
     assert "Music" in error["message"] and error["details"]["field"] == "library"
     error = preview(viewer, panel, {"library": "Movies", "yaml": "plex_all: true", "colour": 1}, 400)
     assert error["details"]["field"] == "colour"
+    for method in ("GET", "PUT", "DELETE"):  # not taken for a collection named "preview"
+        answer = viewer.request(method, f"{panel}{PREVIEW}", json={}, timeout=30)
+        assert answer.status_code == 405 and answer.headers["Allow"] == "POST", method
+    options = viewer.options(f"{panel}{PREVIEW}", timeout=30)
+    assert options.headers["Allow"] == "OPTIONS, POST"
     for outside in ("../../../etc/hosts", "/etc/hosts"):
         error = preview(viewer, panel, {"library": "Movies", "file": outside, "name": "x"}, 400)
         assert error["code"] == "bad_request"

@@ -28,7 +28,7 @@ from _common import ROOT, TOKEN, free_port, result_header, start_plexsim, stop_p
 sys.path.insert(0, str(ROOT))
 from panel import create_app
 from panel.settings import Settings
-from tests.support.panel_http import serve, signed_in
+from tests.support.panel_thread import serve, signed_in
 
 GOAL_DEMO_MS = 300
 GOAL_LARGE_MS = 2000

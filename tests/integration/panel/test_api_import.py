@@ -20,7 +20,7 @@ from panel.api.common import stored_secret_values
 from panel.api.preview_answers import ImportedCommit, StagedImport
 from panel.import_zip import MAX_FILES
 from panel.settings import Settings
-from tests.support.panel_http import serve, signed_in
+from tests.support.panel_thread import serve, signed_in
 
 PLEX_TOKEN = "Zq8xW2vB7nKpL4mR9tYc"
 TMDB_KEY = "0123456789abcdef0123456789abcdef"

@@ -24,7 +24,7 @@ from panel.api.preview_answers import PreviewAnswer
 from panel.settings import Settings
 from plexsim.server import PlexSimServer
 from tests.support.engine_run import TOKEN, plex_stats, plexsim_server, reset_stats
-from tests.support.panel_http import serve, signed_in
+from tests.support.panel_thread import serve, signed_in
 from tests.support.ports import free_port, wait_for_port
 
 PREVIEW = "/api/collections/preview"

@@ -23,14 +23,15 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # `make run`: the demo stack (panel/stack.py): a private redis-server, plexsim with its demo library (unless
 # KOMETA_PANEL_PLEX_URL names a real Plex) and the panel, all on 127.0.0.1. `make run-plexsim`: plexsim alone.
-PANEL_PORT   ?= 5000
+# The environment's KOMETA_PANEL_PORT / PLEXSIM_PORT are used unless the command line sets a port.
+PANEL_PORT   ?= $(or $(KOMETA_PANEL_PORT),5000)
 PLEXSIM_HOST ?= 127.0.0.1
 PLEXSIM_PORT ?= 32400
 
 BENCH_DIR     := bench
 BENCH_RESULTS := $(BENCH_DIR)/results
 
-.PHONY: help setup system-deps lint format test bench run run-plexsim clean distclean
+.PHONY: help setup system-deps lint format test frontend-check bench run run-plexsim clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -73,8 +74,25 @@ format: setup ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: system-deps setup lint ## lint, then run every test (unit, integration, e2e)
+test: system-deps setup lint frontend-check ## lint, then run every test (unit, integration, e2e)
 	$(PYTHON) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
+
+# The web UI (panel/frontend): skipped, with a note, where Node is not installed; `make run` never needs it.
+# Fails when the committed build (panel/static) or generated API types (src/api) are not what the sources give.
+FRONTEND := panel/frontend
+frontend-check: setup ## npm ci, eslint + prettier + tsc, vitest, API types current, build equals panel/static
+	@if ! command -v npm >/dev/null 2>&1; then echo "frontend-check: npm not found; skipped (panel/static is used as committed)"; exit 0; fi; \
+	cd $(FRONTEND); \
+	npm ci --prefer-offline --no-audit --no-fund --loglevel=error; \
+	npm run --silent lint; \
+	npx vitest run --reporter=dot; \
+	PYTHON=$(CURDIR)/$(PYTHON) npm run --silent check:api; \
+	npm run --silent build -- --logLevel error; \
+	cd $(CURDIR); \
+	if [ -n "$$(git status --porcelain -- panel/static)" ]; then \
+	  git status --short -- panel/static | head -20; \
+	  echo "frontend-check: the build differs from the committed panel/static; run 'npm run build' in $(FRONTEND) and commit it" >&2; exit 1; \
+	fi
 
 # ----------------------------------------------------------------------------- benchmarks
 

@@ -109,7 +109,8 @@ def plex_searches(count: int, values: dict[str, list[str]]) -> dict[str, dict[st
             f"Rated {'/'.join(ratings[i % len(ratings) : i % len(ratings) + 2])} since {1970 + i % 40}",
             {
                 "all": {
-                    "content_rating": ratings[i % len(ratings) : i % len(ratings) + 2],
+                    # either rating: a list directly under all: wants every value (Kometa)
+                    "any": {"content_rating": ratings[i % len(ratings) : i % len(ratings) + 2]},
                     "year.gte": 1970 + i % 40,
                 }
             },
@@ -136,7 +137,7 @@ def plex_searches(count: int, values: dict[str, list[str]]) -> dict[str, dict[st
                 "all": {
                     "country": countries[i % len(countries)],
                     "any": {"genre": [genres[i % len(genres)], genres[(i + 5) % len(genres)]]},
-                    "resolution": ["4k", "1080"],
+                    "all": {"any": {"resolution": ["4k", "1080"]}},
                 }
             },
         ),

@@ -143,6 +143,7 @@ class Flag:
     dest: str
     options: tuple[str, ...]
     parse: Callable[[str], Any] | None = None  # None: a boolean switch
+    help: str = ""
 
     @property
     def env_names(self) -> tuple[str, ...]:
@@ -157,11 +158,19 @@ class Flag:
 
 
 FLAGS: tuple[Flag, ...] = (
-    Flag("config", ("--config", "-c"), _path),
-    Flag("times", ("--times", "-t", "--time"), _times),
-    Flag("run", ("--run", "-r")),
+    Flag("config", ("--config", "-c"), _path, help="the config.yml to read (default config/config.yml)"),
     Flag(
-        "run_libraries", ("--run-libraries", "-rl", "-l", "--library", "--libraries", "--run-library"), _names
+        "times",
+        ("--times", "-t", "--time"),
+        _times,
+        help="without --run: the daily times of the runs, HH:MM separated by , or | (default 05:00)",
+    ),
+    Flag("run", ("--run", "-r"), help="run once now, then exit"),
+    Flag(
+        "run_libraries",
+        ("--run-libraries", "-rl", "-l", "--library", "--libraries", "--run-library"),
+        _names,
+        help="only these libraries (names separated by |)",
     ),
     Flag(
         "run_files",
@@ -176,8 +185,13 @@ FLAGS: tuple[Flag, ...] = (
             "--run-metadata-files",
         ),
         _file_names,
+        help="only these collection/metadata files (names separated by |)",
     ),
-    Flag("collections_only", ("--collections-only", "-co", "--collection-only")),
+    Flag(
+        "collections_only",
+        ("--collections-only", "-co", "--collection-only"),
+        help="accepted as Kometa does; this engine ignores it",
+    ),
     Flag(
         "operations_only",
         (
@@ -190,24 +204,64 @@ FLAGS: tuple[Flag, ...] = (
             "--libraries-only",
             "--operation-only",
         ),
+        help="accepted as Kometa does; this engine ignores it",
     ),
-    Flag("overlays_only", ("--overlays-only", "-ov", "--overlay", "--overlays", "--overlay-only")),
-    Flag("metadata_only", ("--metadata-only", "-mo", "--metadatas-only")),
-    Flag("playlists_only", ("--playlists-only", "-po", "--playlist-only")),
-    Flag("ignore_schedules", ("--ignore-schedules", "-is")),
-    Flag("read_only_config", ("--read-only-config", "-ro")),
-    Flag("trace", ("--trace", "-tr")),
-    Flag("debug", ("--debug", "-db")),
-    Flag("log_requests", ("--log-requests", "-lr", "--log-request")),
-    Flag("timeout", ("--timeout", "-ti"), _int_between(1, None)),
-    Flag("width", ("--width", "-w"), _int_between(90, 300)),
-    Flag("divider", ("--divider", "-d"), _divider),
-    Flag("no_verify_ssl", ("--no-verify-ssl", "-nv")),
-    Flag("dry_run", ("--dry-run",)),
-    Flag("report", ("--report",), _path),
-    Flag("validate", ("--validate",)),
-    Flag("format", ("--format",), _format),
-    Flag("strict", ("--strict",)),
+    Flag(
+        "overlays_only",
+        ("--overlays-only", "-ov", "--overlay", "--overlays", "--overlay-only"),
+        help="accepted as Kometa does; this engine ignores it",
+    ),
+    Flag(
+        "metadata_only",
+        ("--metadata-only", "-mo", "--metadatas-only"),
+        help="accepted as Kometa does; this engine ignores it",
+    ),
+    Flag(
+        "playlists_only",
+        ("--playlists-only", "-po", "--playlist-only"),
+        help="accepted as Kometa does; this engine ignores it",
+    ),
+    Flag(
+        "ignore_schedules",
+        ("--ignore-schedules", "-is"),
+        help="run every collection, whatever its schedule says",
+    ),
+    Flag(
+        "read_only_config",
+        ("--read-only-config", "-ro"),
+        help="accepted as Kometa does; this engine never writes config.yml",
+    ),
+    Flag("trace", ("--trace", "-tr"), help="the most detail: every step, in the log file and on screen"),
+    Flag("debug", ("--debug", "-db"), help="more detail in the log file"),
+    Flag("log_requests", ("--log-requests", "-lr", "--log-request"), help="log every request to Plex"),
+    Flag(
+        "timeout",
+        ("--timeout", "-ti"),
+        _int_between(1, None),
+        help="seconds to wait for Plex on each request (default 180)",
+    ),
+    Flag(
+        "width",
+        ("--width", "-w"),
+        _int_between(90, 300),
+        help="width of the log's boxes, 90 to 300 characters (default 100)",
+    ),
+    Flag(
+        "divider",
+        ("--divider", "-d"),
+        _divider,
+        help="the character the log's separators are drawn with (default =)",
+    ),
+    Flag("no_verify_ssl", ("--no-verify-ssl", "-nv"), help="do not check Plex's TLS certificate"),
+    Flag("dry_run", ("--dry-run",), help="compute what would change and report it, writing nothing to Plex"),
+    Flag("report", ("--report",), _path, help="write the run's report as JSON to this file"),
+    Flag(
+        "validate",
+        ("--validate",),
+        help="check config.yml and every file it uses, without Plex; exit 1 on errors",
+    ),
+    Flag("format", ("--format",), _format, help="--validate's output: text or json (default text)"),
+    Flag("strict", ("--strict",), help="--validate: warnings count as errors"),
 )
 
 # Kometa flags this engine does not implement (their variables are not secrets either) and
@@ -236,17 +290,42 @@ class _Parser(argparse.ArgumentParser):
 
 def _build_parser() -> _Parser:
     """The argparse parser for every flag (values stay text until resolved)."""
-    parser = _Parser(prog="kometa.py", allow_abbrev=False, description="Kometa-compatible collection engine")
+    parser = _Parser(
+        prog="kometa.py",
+        allow_abbrev=False,
+        description="Kometa-compatible collection engine",
+        epilog="An environment variable wins over its flag. --kometa-NAME VALUE (or KOMETA_NAME) fills "
+        "<<NAME>> placeholders in config.yml.",
+    )
     for flag in FLAGS:
         if flag.parse is None:
-            parser.add_argument(*flag.options, dest=flag.dest, action="store_true", default=None)
+            parser.add_argument(
+                *flag.options, dest=flag.dest, action="store_true", default=None, help=_help(flag)
+            )
         else:
-            parser.add_argument(*flag.options, dest=flag.dest, default=None, metavar=flag.dest.upper())
-    parser.add_argument("--plex-url", "-pu", dest="plex_url", default=None, help="used by plex.url: env")
+            parser.add_argument(
+                *flag.options, dest=flag.dest, default=None, metavar=flag.dest.upper(), help=_help(flag)
+            )
     parser.add_argument(
-        "--plex-token", "-pt", dest="plex_token", default=None, help="used by plex.token: env"
+        "--plex-url",
+        "-pu",
+        dest="plex_url",
+        default=None,
+        help="the Plex URL, for `url: env` in the plex block and <<plex_url>>",
+    )
+    parser.add_argument(
+        "--plex-token",
+        "-pt",
+        dest="plex_token",
+        default=None,
+        help="the Plex token, for `token: env` in the plex block and <<plex_token>>",
     )
     return parser
+
+
+def _help(flag: Flag) -> str:
+    """A flag's description for --help, with the environment variables that set it too."""
+    return f"{flag.help} [env: {', '.join(flag.env_names)}]"
 
 
 # --------------------------------------------------------------------------- resolving

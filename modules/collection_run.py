@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from modules import artwork, search
 from modules.builders import BuildResult, build
@@ -14,7 +15,9 @@ from modules.context import LibraryContext
 from modules.definition import CollectionDefinition, parse_definition
 from modules.errors import KometaError, Location
 from modules.events import Events
-from modules.plex import LIBTYPES, PlexGateway, Section
+from modules.item_details import apply_items, plan_items, track_items
+from modules.managed import is_managed
+from modules.plex import LIBTYPES, PlexCollection, PlexGateway, Section
 from modules.report import CollectionReport, ItemRef
 from modules.schedule import check
 from modules.sync import (
@@ -84,18 +87,24 @@ def run_definition(
     where: Location,
     run: RunSettings,
     events: Events,
+    labels: tuple[str, ...] = (),
 ) -> CollectionReport:
-    """Build one collection; any problem fails this collection only, with its file:line."""
+    """Build one collection; any problem fails this collection only, with its file:line. `labels` are
+    labels of the engine's own besides `Kometa` (a dynamic collection's mapping name)."""
     started = time.monotonic()
     report = CollectionReport(name=name, file=where.file, line=where.line)
     try:
         definition = parse_definition(name, data, where, run.settings)
+        definition.own_labels += [
+            x for x in labels if x.lower() not in {o.lower() for o in definition.own_labels}
+        ]
         report.name = definition.name
         report.smart = definition.smart
         for warning in definition.warnings:
             report.warnings.append(f"{where}: {warning}")
             events.warning(f"{where}: {definition.name}: {warning}", collection=definition.name)
         _run(context, definition, run, report, events)
+        context.made.add(definition.name)
     except (KometaError, TemplateError, search.SearchError) as exc:
         location = getattr(exc, "location", None) or where
         message = getattr(exc, "message", str(exc))
@@ -108,13 +117,18 @@ def run_definition(
 def _delete(
     context: LibraryContext, definition: CollectionDefinition, report: CollectionReport, why: str
 ) -> None:
-    existing = context.collections.get(definition.name)
+    delete_collection(context, definition.name, report, why)
+
+
+def delete_collection(context: LibraryContext, title: str, report: CollectionReport, why: str) -> None:
+    """Delete a collection (only plan it in a dry run) and record it in `report`."""
+    existing = context.collections.get(title)
     if existing is None:
         return
     if not context.dry_run and not planned(existing):
         context.gateway.delete_collection(existing)
-    del context.collections[definition.name]
-    track_deletion(context, definition.name)
+    del context.collections[title]
+    track_deletion(context, title)
     report.status = "deleted"
     report.changes.append(why)
 
@@ -138,11 +152,20 @@ def _run(
             report.status = "not_scheduled"
             report.changes.append(decision.reason)
             if definition.delete_not_scheduled and decision.kind != "non_existing":
-                _delete(context, definition, report, "deleted: not scheduled")
+                if existing is not None and not planned(existing) and not is_managed(existing.labels):
+                    # Kometa deletes only the collections it owns: those with its label
+                    report.changes.append("not deleted: not scheduled, but not labelled Kometa (not managed)")
+                else:
+                    _delete(context, definition, report, "deleted: not scheduled")
             return
-    result = build_members(context, definition, run)
-    if not definition.smart and len(result.keys) < definition.minimum_items:
-        message = f"Minimum {definition.minimum_items} not met: the builders found {len(result.keys)} item(s)"
+    if definition.blank_collection:
+        # Kometa's separators: created empty, never below the minimum, members left as they are
+        result = BuildResult(keys=context.members(definition.name) if existing else [])
+    else:
+        result = build_members(context, definition, run)
+    found = _found(context, definition, result, existing)
+    if found is not None and found < definition.minimum_items:
+        message = f"Minimum {definition.minimum_items} not met: the builders found {found} item(s)"
         report.status = "skipped"
         report.warnings.append(f"{definition.location}: {message}")
         events.warning(f"{definition.location}: {definition.name}: {message}", collection=definition.name)
@@ -166,6 +189,68 @@ def _run(
         if collection is not None and pending_art:
             artwork.upload(context, run.cache, collection, pending_art)
     track_plan(context, definition.name, plan, collection)
+    if definition.item_details:
+        _item_details(context, definition, result, report, events)
+
+
+def _members_after(
+    context: LibraryContext, definition: CollectionDefinition, result: BuildResult
+) -> list[int]:
+    """The collection's members once its plan is applied (a smart filter's are one search away)."""
+    if result.label is not None:
+        label = result.label.lower()
+        return [
+            k for k in context.order if label in {x.lower() for x in context.items[k].tags.get("label", [])}
+        ]
+    if result.smart_query is not None:
+        return context.gateway.search_keys(context.section, parse_qsl(result.smart_query))
+    return context.members(definition.name)
+
+
+def _item_details(
+    context: LibraryContext,
+    definition: CollectionDefinition,
+    result: BuildResult,
+    report: CollectionReport,
+    events: Events,
+) -> None:
+    """Kometa's item updates on every member: planned, written (not in a dry run), reported."""
+    members = [k for k in _members_after(context, definition, result) if k in context.items]
+    plan = plan_items(context, definition.item_details, members)
+    for warning in plan.warnings:
+        report.warnings.append(f"{definition.location}: {warning}")
+        events.warning(f"{definition.location}: {definition.name}: {warning}", collection=definition.name)
+    if not plan.writes:
+        return
+    if not context.dry_run:
+        apply_items(context, plan)
+    track_items(context, plan)
+    report.changes.extend(plan.changes)
+    if report.status == "unchanged":
+        report.status = "updated"
+
+
+def _found(
+    context: LibraryContext,
+    definition: CollectionDefinition,
+    result: BuildResult,
+    existing: PlexCollection | None,
+) -> int | None:
+    """How many items count against minimum_items: the builders' for regular collections; a new smart
+    filter's matches (one search, only at creation, as Kometa creates a smart collection only when its
+    filter finds at least minimum_items); None when there is nothing to check."""
+    if definition.blank_collection:
+        return None
+    if not definition.smart:
+        return len(result.keys)
+    if (
+        existing is None
+        and result.smart_query is not None
+        and result.label is None
+        and definition.minimum_items
+    ):
+        return len(context.gateway.search_keys(context.section, parse_qsl(result.smart_query)))
+    return None
 
 
 def build_members(context: LibraryContext, definition: CollectionDefinition, run: RunSettings) -> BuildResult:

@@ -46,6 +46,16 @@ def substitute_secrets(
             substitute_secrets(value, source, secrets, child_path)
 
 
+def placeholder_hint(name: str) -> str:
+    """Where the value of ``<<name>>`` comes from, said the same way by the validator, the panel's secret
+    scan and the docs: the panel's secret store, or the environment of the engine."""
+    flag = name.lower().replace("_", "-")
+    return (
+        f"store it in the panel's secret store as {name!r} (Secrets, or PUT /api/secrets/{name}), or set "
+        f"KOMETA_{name.upper()} (or pass --kometa-{flag}) where the engine runs"
+    )
+
+
 def fill_secrets(text: str, secrets: Mapping[str, str], path: str, location: Location) -> str:
     """`text` with each `<<name>>` replaced by `secrets[name]` (or its lower-case name)."""
 

@@ -23,10 +23,12 @@ class LibraryContext:
     items: dict[int, PlexItem] = field(default_factory=dict)
     order: list[int] = field(default_factory=list)
     collections: dict[str, PlexCollection] = field(default_factory=dict)
+    made: set[str] = field(default_factory=set)  # titles the run's definitions have built so far
     _hubs: dict[str, dict[str, str]] | None = None
     _members: dict[str, list[int]] | None = None
     _tag_ids: dict[str, dict[str, str]] = field(default_factory=dict)
     _full_tags: dict[int, dict[str, list[str]]] | None = None
+    _details: dict[int, PlexItem] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -76,17 +78,28 @@ class LibraryContext:
         not return keep their list-view tags.
         """
         if self._full_tags is None:
-            found = {key: item.tags for key, item in self.items.items()}
-            for start in range(0, len(self.order), DETAIL_BATCH):
-                chunk = self.order[start : start + DETAIL_BATCH]
-                root = self.gateway.query(f"/library/metadata/{','.join(str(k) for k in chunk)}")
-                for node in root if root is not None else []:
-                    if "ratingKey" in node.attrib:
-                        detail = item_from_xml(node)
-                        if detail.rating_key in found:
-                            found[detail.rating_key] = detail.tags
-            self._full_tags = found
+            details = self.details(self.order)
+            self._full_tags = {
+                key: (details[key].tags if key in details else item.tags) for key, item in self.items.items()
+            }
         return self._full_tags
+
+    def details(self, keys: list[int]) -> dict[int, PlexItem]:
+        """Items as their details show them (complete tags, locked fields), DETAIL_BATCH per request; each
+        item is read at most once per run; the engine's item edits update these copies (modules/item_details.py)."""
+        missing = [k for k in keys if k not in self._details]
+        for start in range(0, len(missing), DETAIL_BATCH):
+            chunk = missing[start : start + DETAIL_BATCH]
+            root = self.gateway.query(f"/library/metadata/{','.join(str(k) for k in chunk)}")
+            for node in root if root is not None else []:
+                if "ratingKey" in node.attrib:
+                    detail = item_from_xml(node)
+                    self._details[detail.rating_key] = detail
+        return {k: self._details[k] for k in keys if k in self._details}
+
+    def details_known(self, keys: list[int]) -> list[PlexItem]:
+        """The detail copies already read for `keys` (no request)."""
+        return [self._details[k] for k in keys if k in self._details]
 
     def choices(self, kind: str, libtype: str | None = None) -> list[tuple[str, str]]:
         """(key, title) values Plex offers for a filter, over the library's items (or `libtype`'s, e.g. episodes)."""

@@ -9,6 +9,8 @@ from typing import Any
 
 from modules.config import Settings
 from modules.errors import DefinitionError, Location
+from modules.item_details import ITEM_DETAIL_KEYS, parse_item_detail
+from modules.managed import MANAGED_LABEL
 from modules.schedule import Schedule, ScheduleError, parse_schedule, parse_scheduled_bool
 from modules.search_fields import SORTS
 
@@ -85,6 +87,7 @@ SETTING_KEYS = {
     "show_filtered",
     "show_missing",
     "save_report",
+    "ignore_blank_results",
 }
 
 
@@ -101,12 +104,15 @@ class CollectionDefinition:
     delete_below_minimum: bool = False
     delete_not_scheduled: bool = False
     build_collection: bool = True
+    blank_collection: bool = False
     schedule: Schedule | None = None
     limit: int | None = None
     ignore_ids: list[int] = field(default_factory=list)
     ignore_imdb_ids: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    own_labels: list[str] = field(default_factory=lambda: [MANAGED_LABEL])
+    item_details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def smart(self) -> bool:
@@ -176,12 +182,17 @@ def _check_detail(key: str, value: Any, where: Location) -> Any:
     return value
 
 
+def collection_title(name: str, data: Any) -> str:
+    """The title a definition's collection has in Plex: its ``name:`` when set, else its key."""
+    return str(data.get("name") or name) if isinstance(data, dict) else name
+
+
 def parse_definition(name: str, data: Any, where: Location, settings: Settings) -> CollectionDefinition:
     """Validate a templated definition; unknown keys are warnings, bad values a DefinitionError."""
     if not isinstance(data, dict):
         raise DefinitionError(f"collection {name!r} must be a mapping of attributes", where)
     definition = CollectionDefinition(
-        name=str(data.get("name") or name),
+        name=collection_title(name, data),
         location=where,
         sync_mode=settings.sync_mode,
         minimum_items=settings.minimum_items,
@@ -194,7 +205,9 @@ def parse_definition(name: str, data: Any, where: Location, settings: Settings) 
         definition.details["collection_order"] = _check_detail(
             "collection_order", settings.default_collection_order, where
         )
-    if not definition.builders:
+    if definition.blank_collection:
+        definition.builders = []  # Kometa's blank collection: no items, whatever else the definition says
+    elif not definition.builders:
         raise DefinitionError(
             f"collection {definition.name!r} has no builder (one of {', '.join(SUPPORTED_BUILDERS)})", where
         )
@@ -213,6 +226,8 @@ def _apply_key(definition: CollectionDefinition, key: str, value: Any, where: Lo
         raise DefinitionError(f"builder {key} is not supported by this engine (it needs {service})", where)
     elif key in DETAIL_KEYS:
         definition.details[key] = _check_detail(key, value, where)
+    elif key in ITEM_DETAIL_KEYS:
+        definition.item_details[key] = parse_item_detail(key, value, where)
     elif key == "filters":
         definition.filters = value
     elif key == "sync_mode":
@@ -224,7 +239,7 @@ def _apply_key(definition: CollectionDefinition, key: str, value: Any, where: Lo
         definition.minimum_items = _int(key, value, where)
     elif key == "limit":
         definition.limit = _int(key, value, where, minimum=1)
-    elif key in ("delete_below_minimum", "delete_not_scheduled", "build_collection"):
+    elif key in ("delete_below_minimum", "delete_not_scheduled", "build_collection", "blank_collection"):
         setattr(definition, key, _bool(key, value, where))
     elif key == "ignore_ids":
         definition.ignore_ids = [_int(key, v, where, minimum=1) for v in _id_list(value)]
@@ -242,7 +257,11 @@ def _apply_key(definition: CollectionDefinition, key: str, value: Any, where: Lo
             raise DefinitionError(f"schedule: {exc}", where) from None
     elif key not in SETTING_KEYS:
         known = sorted(
-            SUPPORTED_BUILDERS + tuple(DETAIL_KEYS) + tuple(SETTING_KEYS) + ("ignore_ids", "ignore_imdb_ids")
+            SUPPORTED_BUILDERS
+            + tuple(DETAIL_KEYS)
+            + tuple(SETTING_KEYS)
+            + tuple(ITEM_DETAIL_KEYS)
+            + ("ignore_ids", "ignore_imdb_ids")
         )
         close = difflib.get_close_matches(key, known, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""

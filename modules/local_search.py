@@ -98,6 +98,19 @@ def order_locally(keys: list[int], context: LibraryContext, sort: str | None) ->
     return ordered
 
 
+def _and_parts(terms: dict[str, Any], in_all: bool) -> list[dict[str, Any]]:
+    """Mappings that must all match. Under `all:` a list wants every value (Kometa), so each value of a
+    positive term becomes its own mapping; elsewhere a list is any of its values, as in `filters:`."""
+    parts: list[dict[str, Any]] = [{}]
+    for key, value in terms.items():
+        negative = key.partition(".")[2].lower() in ("not", "isnot")
+        if in_all and isinstance(value, list) and len(value) > 1 and not negative:
+            parts += [{key: one} for one in value]
+        else:
+            parts[0][key] = value
+    return [part for part in parts if part]
+
+
 def local_search(context: LibraryContext, spec: Any, pairs: list[tuple[str, str]]) -> list[int] | None:
     """Rating keys for an (already validated) plex_search, or None when Plex must answer it."""
     if not isinstance(spec, dict):
@@ -107,12 +120,15 @@ def local_search(context: LibraryContext, spec: Any, pairs: list[tuple[str, str]
     if terms is None:
         return None
     try:
-        compiled = compile_filters(terms, context.libtype, today=context.now.date())
+        compiled = [
+            compile_filters(part, context.libtype, today=context.now.date())
+            for part in _and_parts(terms, "all" in spec)
+        ]
     except SearchError:
         return None
-    if compiled.needs_server:
+    if any(part.needs_server for part in compiled):
         return None
-    found = [k for k in context.order if compiled.local_match(context.items[k])]
+    found = [k for k in context.order if all(part.local_match(context.items[k]) for part in compiled)]
     params = dict(pairs)
     ordered = order_locally(found, context, params.get("sort"))
     if ordered is None:

@@ -77,6 +77,7 @@ class PlexItem:
     attrs: dict[str, str]
     tags: dict[str, list[str]] = field(default_factory=dict)
     resolutions: list[str] = field(default_factory=list)
+    locked: set[str] = field(default_factory=set)
 
     def number(self, name: str) -> float | None:
         value = self.attrs.get(name)
@@ -128,12 +129,15 @@ TAG_ELEMENTS = {
 def item_from_xml(node: Element) -> PlexItem:
     tags: dict[str, list[str]] = {}
     resolutions: list[str] = []
+    locked: set[str] = set()
     for child in node:
         kind = TAG_ELEMENTS.get(child.tag)
         if kind is not None:
             tags.setdefault(kind, []).append(child.attrib.get("tag", ""))
         elif child.tag == "Media":
             resolutions.append(child.attrib.get("videoResolution", ""))
+        elif child.tag == "Field" and child.attrib.get("locked") == "1":
+            locked.add(child.attrib.get("name", ""))
     return PlexItem(
         rating_key=int(node.attrib["ratingKey"]),
         type=node.attrib.get("type", ""),
@@ -141,6 +145,7 @@ def item_from_xml(node: Element) -> PlexItem:
         attrs=dict(node.attrib),
         tags=tags,
         resolutions=resolutions,
+        locked=locked,
     )
 
 

@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from modules import artwork, dynamic, webhooks
-from modules.collection_run import GuidIndex, RunSettings, run_definition
+from modules.collection_run import GuidIndex, RunSettings, delete_collection, run_definition
 from modules.config import Config, FileRef, LibraryConfig
 from modules.context import LibraryContext
 from modules.errors import KometaError, Location, PlexError, UnsupportedError
 from modules.events import Events
 from modules.files import CollectionFile, load_collection_files, merged_templates
 from modules.kometa_defaults import DEFAULTS_DIR
+from modules.managed import has_label
 from modules.plex import PlexGateway, Section
 from modules.report import LibraryReport, RunReport
 from modules.schedule import check
@@ -76,9 +77,33 @@ def _file_selected(ref: FileRef, wanted: list[str]) -> bool:
     return stem in wanted or ref.value in wanted
 
 
+@dataclass
+class Planned:
+    """One job of a collection file: a collection with its templated definition (a static one, or one
+    key of a dynamic entry), or why an entry builds nothing (``error``, or a dynamic entry with no keys)."""
+
+    name: str
+    location: Location
+    definition: Any = None
+    error: Exception | None = None
+    dynamic: str | None = None
+    """The dynamic_collections entry this collection comes from."""
+    no_keys: bool = False
+    duplicate: bool = False
+    """A dynamic key whose title an earlier definition already builds: Kometa skips it."""
+    stale: bool = False
+    """A collection labelled with a ``sync: true`` dynamic entry's name that it no longer makes."""
+
+    @property
+    def builds(self) -> bool:
+        """Whether this plan builds a collection (not an error, empty entry, skipped title or deletion)."""
+        return self.error is None and not (self.no_keys or self.duplicate or self.stale)
+
+
 def file_templater(
     context: LibraryContext,
-    library: LibraryConfig,
+    library_name: str,
+    library_variables: dict[str, Any],
     collection_file: CollectionFile,
     config_dir: Path,
     fetch: Callable[[str], str] | None,
@@ -89,7 +114,7 @@ def file_templater(
     templates, external = merged_templates(
         collection_file, config_dir, DEFAULTS_DIR, context.libtype, fetch, warn=warn
     )
-    variables = {**library.template_variables, **collection_file.ref.template_variables}
+    variables = {**library_variables, **collection_file.ref.template_variables}
 
     def apply(name: str, definition: dict[str, Any]) -> dict[str, Any]:
         return apply_templates(
@@ -97,13 +122,81 @@ def file_templater(
             definition,
             templates,
             library_type=context.libtype,
-            library_name=library.name,
+            library_name=library_name,
             config_variables=variables,
             external_variables=external,
             today=context.now.date(),
         )
 
     return apply
+
+
+def plan_file(
+    context: LibraryContext,
+    library_name: str,
+    library_variables: dict[str, Any],
+    collection_file: CollectionFile,
+    config_dir: Path,
+    fetch: Callable[[str], str] | None,
+    warn: Callable[[str], None],
+) -> list[Planned]:
+    """The collections one file builds in a library, templated as the run builds them, in file order.
+
+    Reads Plex only through ``context`` (dynamic keys), so the panel can ask what a file builds."""
+    from modules.templates import TemplateError
+
+    apply = file_templater(context, library_name, library_variables, collection_file, config_dir, fetch, warn)
+    variables = {**library_variables, **collection_file.ref.template_variables}
+    plans: list[Planned] = []
+    for name, data in collection_file.collections.items():
+        location = where(collection_file.collections, collection_file.source, name)
+        try:
+            definition = apply(str(name), plain(data)) if isinstance(data, dict) else data
+        except TemplateError as exc:
+            plans.append(Planned(str(name), location, error=exc))
+            continue
+        plans.append(Planned(str(name), location, definition))
+    taken = set(context.made) | {str(n) for n in collection_file.collections}
+    for name, spec in collection_file.dynamic_collections.items():
+        location = where(collection_file.dynamic_collections, collection_file.source, name)
+        try:
+            generated = dynamic.expand(
+                context, str(name), dynamic_spec(plain(spec), variables), location, apply
+            )
+        except KometaError as exc:
+            plans.append(Planned(str(name), location, error=exc))
+            continue
+        if not generated:
+            plans.append(Planned(str(name), location, dynamic=str(name), no_keys=True))
+        plans += _dynamic_plans(context, str(name), spec, generated, location, taken)
+    return plans
+
+
+def _dynamic_plans(
+    context: LibraryContext,
+    name: str,
+    spec: Any,
+    generated: list[tuple[str, dict[str, Any]]],
+    location: Location,
+    taken: set[str],
+) -> list[Planned]:
+    """One dynamic entry's keys as plans: a title already taken is skipped like Kometa does, and with
+    ``sync: true`` the collections labelled with the entry's name that it no longer makes are deleted."""
+    plans: list[Planned] = []
+    for title, definition in generated:
+        plex_title = str(definition.get("name") or title)
+        if plex_title in taken:
+            plans.append(Planned(plex_title, location, dynamic=name, duplicate=True))
+            continue
+        taken.add(plex_title)
+        plans.append(Planned(title, location, definition, dynamic=name))
+    if isinstance(spec, dict) and str(spec.get("sync", "")).lower() == "true":
+        made = {str(definition.get("name") or title) for title, definition in generated}
+        plans += [
+            Planned(stale, location, dynamic=name, stale=True)
+            for stale in sorted(_labelled(context, name) - made)
+        ]
+    return plans
 
 
 def run_file(
@@ -115,32 +208,18 @@ def run_file(
     fetch: Callable[[str], str] | None,
 ) -> list[Any]:
     source = collection_file.source
-    apply = file_templater(
+    plans = plan_file(
         context,
-        library,
+        library.name,
+        library.template_variables,
         collection_file,
         run.config_dir,
         fetch,
-        warn=lambda message: events.warning(message, library=library.name, file=source),
+        lambda message: events.warning(message, library=library.name, file=source),
     )
-    variables = {**library.template_variables, **collection_file.ref.template_variables}
     jobs: list[Callable[[], Any]] = []
-    for name, data in collection_file.collections.items():
-        location = where(collection_file.collections, source, name)
-        jobs.append(partial(_templated, context, str(name), data, location, apply, run, events))
-    for name, spec in collection_file.dynamic_collections.items():
-        location = where(collection_file.dynamic_collections, source, name)
-        try:
-            generated = dynamic.expand(
-                context, str(name), dynamic_spec(plain(spec), variables), location, apply
-            )
-        except KometaError as exc:
-            jobs.append(partial(_error_report, str(name), exc, location, events))
-            continue
-        if not generated:
-            jobs.append(partial(_no_keys, str(name), location, events))
-        for title, definition in generated:
-            jobs.append(partial(run_definition, context, title, definition, location, run, events))
+    for plan in plans:
+        jobs.append(_job(plan, context, run, events))
     reports = []
     for index, job in enumerate(jobs, 1):
         events.emit("collection_start", library=library.name, file=source, index=index, total=len(jobs))
@@ -219,22 +298,49 @@ def _merged(mapping: dict[str, Any], added: Any, removed: Any, lists: bool) -> d
     return mapping
 
 
-def _templated(
-    context: LibraryContext,
-    name: str,
-    data: Any,
-    location: Location,
-    apply: Callable[[str, dict[str, Any]], dict[str, Any]],
-    run: RunSettings,
-    events: Events,
-) -> Any:
-    from modules.templates import TemplateError
+def _job(plan: Planned, context: LibraryContext, run: RunSettings, events: Events) -> Callable[[], Any]:
+    """What the run does for one plan of a file."""
+    if plan.error is not None:
+        return partial(_error_report, plan.name, plan.error, plan.location, events)
+    if plan.no_keys:
+        return partial(_no_keys, plan.name, plan.location, events)
+    if plan.duplicate:
+        return partial(_duplicate, plan.name, str(plan.dynamic), plan.location, events)
+    if plan.stale:
+        return partial(_sync_delete, context, plan.name, str(plan.dynamic), plan.location)
+    labels = (plan.dynamic,) if plan.dynamic else ()
+    return partial(
+        run_definition, context, plan.name, plan.definition, plan.location, run, events, labels=labels
+    )
 
-    try:
-        definition = apply(name, plain(data)) if isinstance(data, dict) else data
-    except TemplateError as exc:
-        return _error_report(name, exc, location, events)
-    return run_definition(context, name, definition, location, run, events)
+
+def _labelled(context: LibraryContext, label: str) -> set[str]:
+    """Titles of the library's collections carrying `label` (a dynamic definition's mapping name)."""
+    return {title for title, collection in context.collections.items() if has_label(collection.labels, label)}
+
+
+def _sync_delete(context: LibraryContext, title: str, name: str, location: Location) -> Any:
+    """`sync: true`: a collection labelled with the mapping name that this run no longer makes is deleted."""
+    from modules.report import CollectionReport
+
+    report = CollectionReport(name=title, file=location.file, line=location.line)
+    delete_collection(
+        context, title, report, f"deleted: dynamic collection {name!r} no longer makes it (sync)"
+    )
+    return report
+
+
+def _duplicate(title: str, name: str, location: Location, events: Events) -> Any:
+    """Kometa skips a dynamic collection whose title an earlier definition of the run already built."""
+    from modules.report import CollectionReport
+
+    report = CollectionReport(name=title, file=location.file, line=location.line, status="skipped")
+    message = (
+        f"{location}: dynamic collection {name!r}: {title!r} is already built by another definition; skipped"
+    )
+    report.warnings.append(message)
+    events.warning(message, collection=title)
+    return report
 
 
 def _no_keys(name: str, location: Location, events: Events) -> Any:

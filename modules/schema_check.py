@@ -14,6 +14,7 @@ compares its answers with jsonschema's on every document the tests use.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -86,11 +87,17 @@ def _all(checks: list[Check]) -> Check:
 
 
 class Compiler:
-    """Compiles schemas of one registry; each subschema is compiled once (recursive $refs included)."""
+    """Compiles schemas of one registry; each subschema is compiled once (recursive $refs included).
+
+    One compiler is shared by every thread of a process. While a schema compiles, its cache entry is a
+    placeholder that only works once the compile finishes, so compiles run one at a time under a lock
+    and a compile that fails takes its placeholders back out: no thread ever gets an unfinished check.
+    """
 
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self._cache: dict[int, Check] = {}
+        self._lock = threading.RLock()
 
     def compile_uri(self, uri: str) -> Check:
         """The check for the schema registered under `uri` (e.g. `/schemas/collection.json`)."""
@@ -100,6 +107,17 @@ class Compiler:
 
     def compile(self, schema: Any, resolver: Resolver[Any]) -> Check:
         """The check for one (sub)schema; `resolver` resolves its $refs."""
+        with self._lock:
+            known = set(self._cache)
+            try:
+                return self._compile(schema, resolver)
+            except BaseException:
+                for key in set(self._cache) - known:
+                    del self._cache[key]
+                raise
+
+    def _compile(self, schema: Any, resolver: Resolver[Any]) -> Check:
+        """`compile` with the lock held: a placeholder first (for recursive $refs), then the check."""
         if schema is True or schema == {}:
             return lambda value: True
         if schema is False:
@@ -130,7 +148,7 @@ class Compiler:
 
     def _ref(self, ref: str, resolver: Resolver[Any]) -> Check:
         resolved = resolver.lookup(ref)
-        return self.compile(resolved.contents, resolved.resolver)
+        return self._compile(resolved.contents, resolved.resolver)
 
     def _generic(self, schema: Mapping[str, Any], resolver: Resolver[Any]) -> list[Check]:
         checks: list[Check] = []
@@ -158,20 +176,20 @@ class Compiler:
     def _combinators(self, schema: Mapping[str, Any], resolver: Resolver[Any]) -> list[Check]:
         checks: list[Check] = []
         if "allOf" in schema:
-            checks.append(_all([self.compile(s, resolver) for s in schema["allOf"]]))
+            checks.append(_all([self._compile(s, resolver) for s in schema["allOf"]]))
         if "anyOf" in schema:
-            any_of = [self.compile(s, resolver) for s in schema["anyOf"]]
+            any_of = [self._compile(s, resolver) for s in schema["anyOf"]]
             checks.append(lambda v: any(c(v) for c in any_of))
         if "oneOf" in schema:
-            one_of = [self.compile(s, resolver) for s in schema["oneOf"]]
+            one_of = [self._compile(s, resolver) for s in schema["oneOf"]]
             checks.append(lambda v: sum(1 for c in one_of if c(v)) == 1)
         if "not" in schema:
-            negated = self.compile(schema["not"], resolver)
+            negated = self._compile(schema["not"], resolver)
             checks.append(lambda v: not negated(v))
         if "if" in schema:
-            condition = self.compile(schema["if"], resolver)
-            then = self.compile(schema.get("then", True), resolver)
-            otherwise = self.compile(schema.get("else", True), resolver)
+            condition = self._compile(schema["if"], resolver)
+            then = self._compile(schema.get("then", True), resolver)
+            otherwise = self._compile(schema.get("else", True), resolver)
             checks.append(lambda v: then(v) if condition(v) else otherwise(v))
         return checks
 
@@ -215,7 +233,7 @@ class Compiler:
         if high is not None:
             checks.append(lambda v: not isinstance(v, dict) or len(v) <= high)
         if "propertyNames" in schema:
-            names = self.compile(schema["propertyNames"], resolver)
+            names = self._compile(schema["propertyNames"], resolver)
             checks.append(lambda v: not isinstance(v, dict) or all(names(k) for k in v))
         if "dependentRequired" in schema:
             depends = {k: list(v) for k, v in schema["dependentRequired"].items()}
@@ -229,13 +247,13 @@ class Compiler:
 
     def _members(self, schema: Mapping[str, Any], resolver: Resolver[Any]) -> Check:
         """properties, patternProperties and additionalProperties together."""
-        properties = {k: self.compile(s, resolver) for k, s in schema.get("properties", {}).items()}
+        properties = {k: self._compile(s, resolver) for k, s in schema.get("properties", {}).items()}
         patterns = [
-            (re.compile(p).search, self.compile(s, resolver))
+            (re.compile(p).search, self._compile(s, resolver))
             for p, s in schema.get("patternProperties", {}).items()
         ]
         extra_schema = schema.get("additionalProperties", True)
-        extra = None if extra_schema is True else self.compile(extra_schema, resolver)
+        extra = None if extra_schema is True else self._compile(extra_schema, resolver)
 
         def check(value: Any) -> bool:
             if not isinstance(value, dict):
@@ -258,8 +276,8 @@ class Compiler:
 
     def _arrays(self, schema: Mapping[str, Any], resolver: Resolver[Any]) -> list[Check]:
         checks: list[Check] = []
-        prefix = [self.compile(s, resolver) for s in schema.get("prefixItems", ())]
-        items = self.compile(schema["items"], resolver) if "items" in schema else None
+        prefix = [self._compile(s, resolver) for s in schema.get("prefixItems", ())]
+        items = self._compile(schema["items"], resolver) if "items" in schema else None
         if prefix or items is not None:
 
             def check_items(value: Any) -> bool:

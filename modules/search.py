@@ -18,6 +18,8 @@ Booleans: `true` -> `field=1`, `false` -> `field!=1`. `duration` is minutes in K
 Dates for `.before`/`.after` (`MM/DD/YYYY`, `YYYY-MM-DD`, `today`) are sent as `YYYY-MM-DD`.
 
 Values: a list is an OR (comma-joined) for positive modifiers and an AND of repeated keys for `.not`/`.isnot`.
+Inside an `all:` group a list is an AND for every modifier, as in Kometa (`all: {genre: [Action, Comedy]}` wants
+both genres): the key is repeated, which Plex ANDs like any adjacent terms.
 
 Structure: everything at the top level is ANDed by plain adjacency. `any:` / `all:` take a mapping (one group)
 or a list of mappings (sibling groups, each joined to its parent like a single group would be). A nested group
@@ -79,6 +81,7 @@ class Scope:
     level: str
     tag_ids: TagIds | None = None
     today: date | None = None
+    in_all: bool = False
 
 
 @dataclass
@@ -182,6 +185,7 @@ def _nested(conj: str, value: Any, path: str, scope: Scope) -> list[Node]:
 def _block(conj: str, data: Mapping[str, Any], path: str, scope: Scope) -> Group:
     if not data:
         raise SearchError(f"{conj} needs at least one search attribute", path)
+    scope = replace(scope, in_all=conj == "all")
     children: list[Node] = []
     for key, value in data.items():
         name = str(key)
@@ -298,7 +302,7 @@ def _pairs(
         texts = [format_number(parse_number(v, key, path, attr.integer) * attr.scale) for v in values]
     else:
         texts = [_tag_text(attr, v, scope) for v in values]
-    if modifier in NEGATIVE:
+    if modifier in NEGATIVE or scope.in_all:
         return [(plex + op, text) for text in texts]
     return [(plex + op, ",".join(texts))]
 

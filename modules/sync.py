@@ -52,15 +52,21 @@ def _names(value: object) -> list[str]:
     return [str(x) for x in value] if isinstance(value, list) else []
 
 
-def _label_edits(current: list[str], details: dict[str, object]) -> tuple[list[str], list[str]]:
-    """Labels to add and remove for `label`, `label.remove` and `label.sync` (case-insensitive)."""
-    lower = {c.lower() for c in current}
-    add = [x for x in _names(details.get("label")) if x.lower() not in lower]
-    remove = [x for x in _names(details.get("label.remove")) if x.lower() in lower]
+def _label_edits(
+    current: list[str], details: dict[str, object], own: list[str]
+) -> tuple[list[str], list[str]]:
+    """Labels to add and remove for `label`, `label.remove` and `label.sync` (case-insensitive), plus the
+    engine's own labels (`Kometa`, a dynamic collection's mapping name), which are never removed."""
+    have = {c.lower() for c in current}
+    owned = {x.lower() for x in own}
+    wanted = [*own, *_names(details.get("label")), *_names(details.get("label.sync"))]
+    add: list[str] = []
+    for name in wanted:
+        if name.lower() not in have and name.lower() not in {a.lower() for a in add}:
+            add.append(name)
+    remove = [x for x in _names(details.get("label.remove")) if x.lower() in have and x.lower() not in owned]
     if "label.sync" in details:
-        synced = _names(details["label.sync"])
-        keep = {x.lower() for x in synced}
-        add += [x for x in synced if x.lower() not in lower and x not in add]
+        keep = {x.lower() for x in wanted}
         remove += [c for c in current if c.lower() not in keep and c not in remove]
     return add, remove
 
@@ -75,7 +81,7 @@ def plan_details(definition: CollectionDefinition, existing: PlexCollection | No
             if wanted != current:
                 plan.edits += [(f"{field_name}.value", wanted), (f"{field_name}.locked", "1")]
                 plan.changes.append(f"{key}: {current!r} -> {wanted!r}")
-    add, remove = _label_edits(existing.labels if existing else [], definition.details)
+    add, remove = _label_edits(existing.labels if existing else [], definition.details, definition.own_labels)
     for index, label in enumerate(add):
         plan.edits.append((f"label[{index}].tag.tag", label))
     if remove:

@@ -50,6 +50,7 @@ SAMPLE_KEYS = {
     "country": "France",
     "studio": "Warner Bros.",
     "genre": "Action",
+    "number": "2000",
 }
 SEARCH_BUILDERS = ("plex_search", "smart_filter")
 

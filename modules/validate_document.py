@@ -11,17 +11,19 @@ in a list. Syntax errors are reported the way the engine reports them (`modules.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from modules.errors import ConfigError
-from modules.yaml_shape import TOO_DEEP, check_shape
+from modules.yaml_nodes import compose
+from modules.yaml_shape import TOO_DEEP, check_shape, text_size
 from modules.yamlio import parse, too_deep_at
 
 JsonPath = Sequence[str | int]
@@ -231,37 +233,74 @@ def load_document(text: str, source: str) -> Document:
         return Document(source, None, [_syntax_problem(text, source, exc)])
     except RecursionError:
         return Document(source, None, [_limits_problem(source, TOO_DEEP)])
-    shape = check_shape(root, _node_parts) if root is not None else None
-    if shape is not None:
-        mark = shape.node.start_mark
-        return Document(
-            source, None, [_limits_problem(source, shape.message, mark.line + 1, mark.column + 1)]
-        )
-    return Document(source, root)
+    shape = check_shape(root, _node_parts, _node_size) if root is not None else None
+    if shape is None:
+        return Document(source, root)
+    mark = shape.node.start_mark
+    line, column, message = mark.line + 1, mark.column + 1, shape.message
+    if shape.count:
+        message += f"; the value anchored at line {line}, column {column} appears {shape.count:,} times"
+        alias = _first_alias(text, shape.node)
+        if alias is not None:
+            line, column = alias
+            message += ", first through the alias here"
+    return Document(source, None, [_limits_problem(source, message, line, column)])
+
+
+def _first_alias(text: str, node: Node) -> tuple[int, int] | None:
+    """1-based line and column of the first alias of the anchored ``node``, read from the parser's events
+    (composed nodes keep no trace of their aliases)."""
+    start = (node.start_mark.line, node.start_mark.column)
+    anchor = None
+    try:
+        for event in _parse(text):
+            if anchor is None and not isinstance(event, AliasEvent):
+                if (
+                    getattr(event, "anchor", None)
+                    and (event.start_mark.line, event.start_mark.column) == start
+                ):
+                    anchor = event.anchor
+            elif isinstance(event, AliasEvent) and event.anchor == anchor:
+                return event.start_mark.line + 1, event.start_mark.column + 1
+    except YAMLError:
+        return None
+    return None
+
+
+def _parse(text: str) -> Iterator[Any]:
+    """The parser events of ``text`` from the parser :func:`_compose` used for it."""
+    if "\t" not in text:
+        try:
+            return iter(list(YAML(typ="safe").parse(text)))
+        except YAMLError:
+            pass
+    return YAML(typ="safe", pure=True).parse(text)
 
 
 def _compose(text: str) -> Node | None:
     """The nodes of `text`: by libyaml's C parser where it agrees with the engine's, else by ruamel's pure
     one (the engine's own): libyaml takes tabs the engine refuses, and follows YAML 1.1 in places
     (`[a, https://b]`)."""
-    if "\t" not in text:
-        try:
-            return YAML(typ="safe").compose(text)  # a new instance: one that failed once stays pure-Python
-        except YAMLError:
-            pass
-    return YAML(typ="safe", pure=True).compose(text)
+    return compose(text)
 
 
-def _node_parts(node: Node) -> tuple[list[Node], int]:
-    """A node's child mappings and sequences, and how many scalars it holds besides (keys included)."""
+def _node_parts(node: Node) -> tuple[list[Node], list[Node]]:
+    """A node's child mappings and sequences, and the scalars it holds besides (keys included)."""
     if isinstance(node, MappingNode):
         children = [part for pair in node.value for part in pair]
     elif isinstance(node, SequenceNode):
         children = list(node.value)
     else:
-        return [], 0
+        return [], []
     containers = [child for child in children if not isinstance(child, ScalarNode)]
-    return containers, len(children) - len(containers)
+    if not containers:
+        return [], children
+    return containers, [child for child in children if isinstance(child, ScalarNode)]
+
+
+def _node_size(node: ScalarNode) -> int:
+    """The bytes of a scalar's value."""
+    return text_size(node.value)
 
 
 def _limits_problem(source: str, message: str, line: int | None = 1, column: int | None = 1) -> Problem:

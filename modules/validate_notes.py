@@ -17,6 +17,7 @@ from modules.config_parts import (
     WEBHOOK_EVENTS,
     WEBHOOK_LEGACY,
     WEBHOOK_SERVICES,
+    placeholder_hint,
 )
 from modules.config_settings import CONVERTERS, GLOBAL_ONLY, KNOWN_EXTRA, SETTINGS_RENAMES, is_plex_legacy
 from modules.schedule import ScheduleError, parse_schedule
@@ -83,12 +84,11 @@ def placeholders(document: Document, secrets: Mapping[str, str] | None) -> Itera
         for name in dict.fromkeys(PLACEHOLDER_RE.findall(text)):
             variable = f"KOMETA_{name.upper()}"
             if secrets is None:
-                message = f"`<<{name}>>` is filled from the environment variable {variable}"
-                hint = f"set {variable} (or pass --kometa-{name.replace('_', '-')}) where the engine runs"
-                yield document.problem(path, "warning", "placeholder", message, hint)
+                message = f"`<<{name}>>` is filled from the panel's secret store or from {variable}"
+                yield document.problem(path, "warning", "placeholder", message, placeholder_hint(name))
             elif name not in secrets and name.lower() not in secrets:
                 message = f"`<<{name}>>` is not a known secret"
-                yield document.problem(path, "error", "undeclared-secret", message, f"set {variable}")
+                yield document.problem(path, "error", "undeclared-secret", message, placeholder_hint(name))
 
 
 # --------------------------------------------------------------------------- schedules

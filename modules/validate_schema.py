@@ -13,6 +13,7 @@ import difflib
 import functools
 import json
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,9 +61,18 @@ _BRANCH_VALIDATORS = frozenset({"type", "enum", "pattern", "const", "required", 
 # --------------------------------------------------------------------------- schemas, compiled once
 
 
-@functools.cache
+_SCHEMAS_LOCK = threading.Lock()
+
+
 def schemas() -> dict[str, dict[str, Any]]:
-    """Every schema file by name (common, config, collection, ...)."""
+    """Every schema file by name (common, config, collection, ...): one set of objects per process, also
+    when threads ask at once, since the registry, the compiled checks and `_owners` key on their ids."""
+    with _SCHEMAS_LOCK:
+        return _read_schemas()
+
+
+@functools.cache
+def _read_schemas() -> dict[str, dict[str, Any]]:
     return {
         name: json.loads((SCHEMA_DIR / f"{name}.json").read_text(encoding="utf-8")) for name in SCHEMA_NAMES
     }

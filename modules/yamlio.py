@@ -12,7 +12,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from modules.errors import ConfigError, Location
-from modules.yaml_shape import MAX_DEPTH, TOO_DEEP, check_shape
+from modules.yaml_shape import MAX_DEPTH, TOO_DEEP, check_shape, text_size
 
 _FLOW = re.compile(r"[\[\]{}]")
 
@@ -39,10 +39,14 @@ def parse(text: str, source: str) -> Any:
         raise ConfigError(f"YAML syntax error: {problem}", place) from None
     except RecursionError:
         raise ConfigError(f"file refused: {TOO_DEEP}", Location(source)) from None
-    shape = check_shape(data, _data_parts)
-    if shape is not None:
+    shape = check_shape(data, _data_parts, _data_size)
+    if shape is None:
+        return data
+    if not shape.count:
         raise ConfigError(f"file refused: {shape.message}", where(shape.node, source))
-    return data
+    anchored = shape.node if isinstance(shape.node, Mapping | list) else shape.repeat
+    message = f"file refused: {shape.message}; an anchored value appears {shape.count:,} times"
+    raise ConfigError(message, where(anchored, source))
 
 
 def too_deep_at(text: str) -> Location | None:
@@ -57,16 +61,23 @@ def too_deep_at(text: str) -> Location | None:
     return None
 
 
-def _data_parts(value: Any) -> tuple[list[Any], int]:
-    """A parsed value's child mappings and sequences, and how many plain values it holds besides."""
+def _data_parts(value: Any) -> tuple[list[Any], list[Any]]:
+    """A parsed value's child mappings and sequences, and the plain values it holds besides."""
     if isinstance(value, Mapping):
         children = [*value.keys(), *value.values()]
     elif isinstance(value, list):
         children = list(value)
     else:
-        return [], 0
+        return [], []
     containers = [child for child in children if isinstance(child, Mapping | list)]
-    return containers, len(children) - len(containers)
+    if len(containers) == len(children):
+        return containers, []
+    return containers, [child for child in children if not isinstance(child, Mapping | list)]
+
+
+def _data_size(value: Any) -> int:
+    """The bytes a plain value stands for: its text's, or a word's for numbers, booleans and null."""
+    return text_size(value) if isinstance(value, str) else 8
 
 
 def load(path: Path) -> Any:

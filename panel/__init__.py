@@ -33,14 +33,15 @@ def open_repo(settings: Settings) -> ConfigRepo:
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the panel app: settings, config repository, database, auth, blueprints, error handlers, CLI."""
-    from panel import api, home, schemas_route
+    from panel import api, frontend_route, schemas_route
     from panel.api.envelope import register_error_handlers
+    from panel.audit_recovery import recover_for
     from panel.auth import init_auth
     from panel.cli import register_cli
     from panel.db import init_db
 
     settings = settings or Settings.from_env()
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # panel/static is the web UI, served by frontend_route
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
     app.json.sort_keys = False  # type: ignore[attr-defined]
     # Keep '//' in URLs so an absolute file path reaches the path check (a 400) instead of a redirect.
@@ -53,8 +54,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_cli(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(schemas_route.bp)
-    app.register_blueprint(home.bp)
+    app.register_blueprint(frontend_route.bp)
     register_error_handlers(app)
+    recover_for(app)  # commits whose worker died before auditing them get their entry
     if settings.proxies:
         hops = settings.proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]

@@ -1,28 +1,28 @@
 """Authentication and authorization: argon2 passwords, JWT access tokens, rotating refresh tokens,
 personal access tokens, and the ``before_request`` hook that guards every ``/api`` route.
 
-Access tokens are HS256 JWTs (``sub``, ``role``, ``exp``, ``type: access``) living 15 minutes, signed with
-``KOMETA_PANEL_SECRET_KEY`` (or a key generated into ``<data_dir>/secret_key``). Refresh tokens and
-personal access tokens (``kp_...``) are random and stored only as their sha256.
+Access tokens are HS256 JWTs living 15 minutes, signed with ``KOMETA_PANEL_SECRET_KEY`` (or a key generated
+into ``<data_dir>/secret_key``). ``sub`` is the user's random ``uid`` (never reused, unlike a row id, so a
+deleted user's token cannot become the next user's) and ``gen`` their ``token_generation``, raised to sign
+every access token of theirs out (password change, disabling); every claim in ``REQUIRED_CLAIMS`` must be
+there. Refresh tokens (:mod:`panel.auth_sessions`) and personal access tokens (``kp_...``) are random and
+stored only as their sha256.
 
 Roles: ``GET`` needs ``viewer``; writes need ``editor``; ``/api/users`` needs ``admin``. Every signed-in
 user manages their own session (``/api/auth/*``) and personal access tokens (``/api/tokens``).
 
 The guard keeps what it looked up in a per-process cache (:mod:`panel.auth_cache`) for
-``KOMETA_PANEL_AUTH_CACHE_SECONDS`` (default 5): a user disabled, deleted or demoted, or a token revoked,
-through another process stops working within that many seconds; through this process, at once.
+``KOMETA_PANEL_AUTH_CACHE_SECONDS`` (default 5); a change to a user or token committed through the panel
+empties every process's cache at once (a new epoch in ``<data_dir>/auth-epoch``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
-import tempfile
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import jwt
@@ -33,12 +33,16 @@ from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
 
 from panel.auth_cache import MAX_CACHED, TOUCH_EVERY, AuthCache, auth_cache, cache_seconds_from_env, drop_user
-from panel.db import ROLES, AccessToken, RefreshToken, User, get_session, utcnow
+from panel.db import ROLES, AccessToken, User, get_session, utcnow
 from panel.errors import ApiError
+from panel.keyfile import key_file
 from panel.settings import Settings
 
 ACCESS_LIFETIME = timedelta(minutes=15)
-REFRESH_LIFETIME = timedelta(days=30)
+# Every access token has these claims; a token without one is a 401.
+REQUIRED_CLAIMS = ("sub", "gen", "type", "iat", "exp")
+EPOCH_FILE = "auth-epoch"  # in the data directory: see panel.auth_cache
+CHANGED = "kometa_auth_changed"  # session.info flag: this transaction changed users or tokens
 MAX_TOKEN_DAYS = 3650  # the furthest a personal access token's expiry may be set (leave it out: never)
 MAX_TOKEN_NAME = 100
 MAX_USERNAME = 64
@@ -100,24 +104,11 @@ def sha256(token: str) -> str:
 def load_secret_key(settings: Settings) -> str:
     """The configured key, or the one in ``<data_dir>/secret_key`` (generated, mode 0600, when missing).
 
-    The key is written to a temporary file and hard-linked into place, so when several processes start
-    at once the first link wins and nobody ever reads a half-written key.
+    Several processes starting at once all read the one key written first (:func:`panel.keyfile.key_file`).
     """
     if settings.secret_key:
         return settings.secret_key
-    path: Path = settings.data_dir / "secret_key"
-    if not path.exists():
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".secret_key-", dir=settings.data_dir)  # mode 0600
-        try:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_urlsafe(48))
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(tmp)
-    return path.read_text().strip()
+    return key_file(settings.data_dir / "secret_key", lambda: secrets.token_urlsafe(48))
 
 
 # ---------------------------------------------------------------------------- users and tokens
@@ -169,58 +160,12 @@ def create_user(session: Session, username: str, password: str, role: str) -> Us
 
 
 def issue_access_token(user: User, lifetime: timedelta = ACCESS_LIFETIME, key: str | None = None) -> str:
-    """A signed JWT for ``user``; a negative ``lifetime`` gives an already expired one (for tests)."""
+    """A signed JWT for ``user`` (naming its ``uid`` and ``token_generation``); a negative ``lifetime``
+    gives an already expired one (for tests)."""
     now = utcnow()
-    claims: dict[str, Any] = {"sub": str(user.id), "name": user.username, "role": user.role, "type": "access"}
-    claims |= {"iat": now, "exp": now + lifetime}
+    claims: dict[str, Any] = {"sub": user.uid, "gen": user.token_generation, "type": "access"}
+    claims |= {"name": user.username, "role": user.role, "iat": now, "exp": now + lifetime}
     return jwt.encode(claims, key or current_app.extensions["kometa_secret_key"], algorithm="HS256")
-
-
-def issue_refresh_token(session: Session, user: User) -> tuple[str, RefreshToken]:
-    """A new refresh token and its row (the caller commits)."""
-    token = secrets.token_urlsafe(32)
-    row = RefreshToken(user_id=user.id, token_hash=sha256(token), expires_at=utcnow() + REFRESH_LIFETIME)
-    session.add(row)
-    session.flush()
-    return token, row
-
-
-def rotate_refresh_token(session: Session, token: str) -> tuple[User, str]:
-    """Trade a refresh token for a new one; reuse of a revoked one revokes its whole chain (401)."""
-    row = session.scalar(select(RefreshToken).where(RefreshToken.token_hash == sha256(token)))
-    if row is None:
-        raise ApiError(401, "unauthorized", "unknown refresh token")
-    if row.revoked_at is not None:
-        _revoke_chain(session, row)
-        session.commit()
-        raise ApiError(401, "unauthorized", "refresh token already used or revoked")
-    user = session.get(User, row.user_id)
-    if row.expires_at <= utcnow() or user is None or user.disabled:
-        raise ApiError(401, "unauthorized", "refresh token expired")
-    new_token, new_row = issue_refresh_token(session, user)
-    row.revoked_at, row.replaced_by = utcnow(), new_row.id
-    return user, new_token
-
-
-def _revoke_chain(session: Session, row: RefreshToken) -> None:
-    """Revoke every successor of ``row`` (a stolen token's family)."""
-    seen: set[int] = set()
-    while row.replaced_by is not None and row.replaced_by not in seen:
-        seen.add(row.replaced_by)
-        nxt = session.get(RefreshToken, row.replaced_by)
-        if nxt is None:
-            break
-        nxt.revoked_at = nxt.revoked_at or utcnow()
-        row = nxt
-
-
-def revoke_refresh_token(session: Session, token: str, user: User) -> bool:
-    """Revoke one of ``user``'s refresh tokens; whether it was found."""
-    row = session.scalar(select(RefreshToken).where(RefreshToken.token_hash == sha256(token)))
-    if row is None or row.user_id != user.id:
-        return False
-    row.revoked_at = row.revoked_at or utcnow()
-    return True
 
 
 def create_pat(
@@ -262,45 +207,51 @@ def authenticate(header: str | None) -> Principal:
     if token is None:
         raise ApiError(401, "unauthorized", "sign in: send 'Authorization: Bearer <token>'")
     cache = auth_cache()
+    epoch = cache.sync()
     if token.startswith(PAT_PREFIX):
-        return _authenticate_pat(cache, token)
-    user_id = _verified_jwt(cache, token)
-    user = _active_user(cache, user_id)
+        return _authenticate_pat(cache, epoch, token)
+    uid, generation = _verified_jwt(cache, token)
+    user = _active_user(cache, epoch, uid)
     if user is None:
         raise ApiError(401, "unauthorized", "the access token is not valid")
+    if user.token_generation != generation:
+        raise ApiError(401, "unauthorized", "the access token was signed out; sign in again")
     return Principal(user)
 
 
-def _verified_jwt(cache: AuthCache, token: str) -> int:
-    """The user id of a valid access token; its signature is checked once per process, its expiry always."""
+def _verified_jwt(cache: AuthCache, token: str) -> tuple[str, int]:
+    """The user uid and token generation of a valid access token; its signature and claims are checked
+    once per process, its expiry always. A claim missing or of the wrong type is a 401."""
     known = cache.jwts.get(token)
     if known is None:
+        key = current_app.extensions["kometa_secret_key"]
         try:
-            claims = jwt.decode(token, current_app.extensions["kometa_secret_key"], algorithms=["HS256"])
+            claims = jwt.decode(token, key, algorithms=["HS256"], options={"require": list(REQUIRED_CLAIMS)})
         except jwt.ExpiredSignatureError:
             raise ApiError(401, "unauthorized", "the access token has expired") from None
         except jwt.InvalidTokenError:
             raise ApiError(401, "unauthorized", "the access token is not valid") from None
-        if claims.get("type") != "access" or not str(claims.get("sub", "")).isdigit():
+        uid, generation = claims["sub"], claims["gen"]
+        if claims["type"] != "access" or not isinstance(uid, str) or type(generation) is not int:
             raise ApiError(401, "unauthorized", "the access token is not valid")
-        known = (int(claims["sub"]), float(claims["exp"]))
+        known = (uid, generation, float(claims["exp"]))
         if len(cache.jwts) >= MAX_CACHED:
             cache.jwts.clear()
         cache.jwts[token] = known
-    if known[1] <= time.time():
+    if known[2] <= time.time():
         raise ApiError(401, "unauthorized", "the access token has expired")
-    return known[0]
+    return known[0], known[1]
 
 
-def _active_user(cache: AuthCache, user_id: int) -> User | None:
+def _active_user(cache: AuthCache, epoch: str, uid: str) -> User | None:
     """The user (a detached copy when cached) if they exist and are not disabled."""
-    values = cache.fresh(cache.users.get(user_id))
+    values = cache.fresh(cache.users.get(uid))
     if values is None:
-        user = get_session().get(User, user_id)
+        user = get_session().scalar(select(User).where(User.uid == uid))
         if user is None:
             return None
         values = {attr.key: getattr(user, attr.key) for attr in inspect(User).column_attrs}
-        cache.keep(cache.users, user_id, values)
+        cache.keep(cache.users, uid, values, epoch)
         return None if user.disabled else user
     if values["disabled"]:
         return None
@@ -309,23 +260,28 @@ def _active_user(cache: AuthCache, user_id: int) -> User | None:
     return user
 
 
-def _authenticate_pat(cache: AuthCache, token: str) -> Principal:
+def _authenticate_pat(cache: AuthCache, epoch: str, token: str) -> Principal:
     """A personal access token's principal; ``last_used_at`` is written at most every ``TOUCH_EVERY`` s."""
     digest = sha256(token)
     values = cache.fresh(cache.tokens.get(digest))
     if values is None:
-        row = get_session().scalar(select(AccessToken).where(AccessToken.token_hash == digest))
-        if row is None or row.revoked_at is not None:
+        found = (
+            get_session()
+            .execute(select(AccessToken, User.uid).join(User).where(AccessToken.token_hash == digest))
+            .first()
+        )
+        if found is None or found[0].revoked_at is not None:
             raise ApiError(401, "unauthorized", "the personal access token is not valid")
+        row, uid = found
         values = {"id": row.id, "name": row.name, "user_id": row.user_id, "scopes": tuple(row.scopes)}
-        values["expires_at"] = row.expires_at
-        cache.keep(cache.tokens, digest, values)
+        values |= {"expires_at": row.expires_at, "user_uid": uid}
+        cache.keep(cache.tokens, digest, values, epoch)
         age = (utcnow() - row.last_used_at).total_seconds() if row.last_used_at else TOUCH_EVERY
         if age < TOUCH_EVERY and digest not in cache.touched:
             cache.touched[digest] = cache.clock() - age
     if values["expires_at"] and values["expires_at"] <= utcnow():
         raise ApiError(401, "unauthorized", "the personal access token is not valid")
-    user = _active_user(cache, values["user_id"])
+    user = _active_user(cache, epoch, values["user_uid"])
     if user is None:
         raise ApiError(401, "unauthorized", "the personal access token is not valid")
     _touch(cache, digest, values["id"])
@@ -347,19 +303,30 @@ def _touch(cache: AuthCache, digest: str, token_id: int) -> None:
 
 
 def _drop_flushed(cache: AuthCache, session: Session, _context: Any) -> None:
-    """``after_flush``: users and tokens changed or deleted through the ORM leave the cache at once."""
+    """``after_flush``: users and tokens changed or deleted through the ORM leave this process's cache at
+    once, and the commit will tell the other processes (:func:`_tell_processes`)."""
     for obj in [*session.dirty, *session.deleted]:
         if isinstance(obj, User):
             drop_user(cache, obj.id)
+            session.info[CHANGED] = True
         elif isinstance(obj, AccessToken):
             cache.tokens.pop(obj.token_hash, None)
+            session.info[CHANGED] = True
 
 
 def _drop_on_bulk(cache: AuthCache, state: ORMExecuteState) -> None:
-    """``do_orm_execute``: a bulk UPDATE or DELETE of users or tokens empties the cache."""
+    """``do_orm_execute``: a bulk UPDATE or DELETE of users or tokens empties the cache (every process's,
+    once committed)."""
     mapper = state.bind_mapper
     if (state.is_update or state.is_delete) and mapper is not None and mapper.class_ in (User, AccessToken):
         cache.clear()
+        state.session.info[CHANGED] = True
+
+
+def _tell_processes(cache: AuthCache, session: Session) -> None:
+    """``after_commit``: a new epoch when the transaction changed users or tokens."""
+    if session.info.pop(CHANGED, False):
+        cache.bump()
 
 
 def required_role(method: str, path: str) -> str:
@@ -421,10 +388,13 @@ def init_auth(app: Flask, settings: Settings) -> None:
 
     app.extensions["kometa_secret_key"] = load_secret_key(settings)
     app.extensions["kometa_login_limiter"] = make_limiter(settings.redis_url)
-    cache = app.extensions["kometa_auth_cache"] = AuthCache(cache_seconds_from_env())
+    epoch_path = settings.data_dir / EPOCH_FILE
+    cache = app.extensions["kometa_auth_cache"] = AuthCache(cache_seconds_from_env(), epoch_path=epoch_path)
     sessions = app.extensions["kometa_db"]
     event.listen(sessions, "after_flush", lambda session, context: _drop_flushed(cache, session, context))
     event.listen(sessions, "do_orm_execute", lambda state: _drop_on_bulk(cache, state))
+    event.listen(sessions, "after_commit", lambda session: _tell_processes(cache, session))
+    event.listen(sessions, "after_rollback", lambda session: session.info.pop(CHANGED, None))
     app.before_request(guard)
 
 

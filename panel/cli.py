@@ -37,13 +37,7 @@ def create_admin(username: str, password: str | None, first: bool) -> None:
         return
     generated = False
     if password is None and not first:
-        password = click.prompt(
-            "Password (empty to generate one)",
-            default="",
-            hide_input=True,
-            confirmation_prompt=True,
-            show_default=False,
-        )
+        password = _ask_password()
     if not password:
         password, generated = secrets.token_urlsafe(18), True
     if len(password) < 8:
@@ -57,6 +51,16 @@ def create_admin(username: str, password: str | None, first: bool) -> None:
     click.echo(f"created admin {username!r}")
     if generated:
         click.echo(f"password (shown once): {password}")
+
+
+def _ask_password() -> str:
+    """The password typed twice, or empty (Enter alone) for a generated one, which needs no repeat."""
+    password: str = click.prompt(
+        "Password (Enter alone generates one)", default="", hide_input=True, show_default=False
+    )
+    if password and click.prompt("Repeat the password", hide_input=True) != password:
+        raise click.UsageError("the two passwords differ; nothing was created")
+    return password
 
 
 db = AppGroup(

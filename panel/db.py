@@ -10,7 +10,10 @@ session, closed when its app context ends.
 
 from __future__ import annotations
 
+import os
+import secrets
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g
@@ -23,6 +26,7 @@ from panel.settings import Settings
 from panel.times import iso_utc, iso_utc_or_none
 
 ROLES = ("viewer", "editor", "admin")
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 # Named constraints, so later migrations can alter them (SQLite batch mode needs the names).
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -59,11 +63,19 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def new_uid() -> str:
+    """A user's identity in access tokens: random, so a deleted user's never comes back (row ids do)."""
+    return secrets.token_hex(16)
+
+
 class User(Base):
-    """A person who signs in: ``role`` is ``viewer``, ``editor`` or ``admin``."""
+    """A person who signs in: ``role`` is ``viewer``, ``editor`` or ``admin``. Access tokens name ``uid``
+    and carry ``token_generation``; raising it signs every access token of the user out."""
 
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True, index=True, default=new_uid)
+    token_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="viewer")
@@ -181,11 +193,28 @@ def init_db(app: Flask, settings: Settings) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     url = database_url(settings)
     engine = make_engine(url)
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        private_sqlite_file(Path(engine.url.database))
     if settings.auto_migrate:
         upgrade_to_head(engine, url, settings.data_dir / "migrate.lock")
     app.extensions["kometa_db_engine"] = engine
     app.extensions["kometa_db"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)
+
+
+def private_sqlite_file(path: Path) -> None:
+    """Create the database file 0600 before SQLite does (it would use the umask, usually 0644), and take
+    group and other access away from an existing one and its side files. SQLite creates ``-wal``,
+    ``-shm`` and ``-journal`` files with the database's own mode."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for name in (path, *(path.with_name(path.name + suffix) for suffix in SQLITE_SIDE_FILES)):
+        try:
+            if name.stat().st_mode & 0o077:
+                name.chmod(0o600)
+        except FileNotFoundError:
+            continue
 
 
 def get_session() -> Session:

@@ -12,16 +12,24 @@ long query strings and large ``Authorization`` headers). gunicorn answers its ow
 
 Keep-alive connections stay open 5 s between requests. On SIGTERM or Ctrl-C, requests in flight get 5 s to
 finish. gunicorn's control socket is off, so several panels (tests, benchmarks) can run side by side.
+
+Each worker, once its app is built, moves the app's objects out of the garbage collector's sight
+(``gc.freeze``) and collects the youngest generation every 50,000 allocations instead of 700: a write of a
+large YAML file composes tens of thousands of nodes that all stay alive until the request ends, and the
+default ran hundreds of collections over them that freed nothing (half the CPU time of a 1 MB write).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Mapping
+from typing import Any
 
 from panel.env import whole_number
 
 DEFAULT_THREADS = 4
+GC_YOUNG_THRESHOLD = 50_000
 MAX_COUNT = 256
 
 
@@ -46,3 +54,10 @@ control_socket_disable = True
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 errorlog = "-"
 loglevel = "warning"
+
+
+def post_worker_init(worker: Any) -> None:
+    """gunicorn's hook once a worker has built its app: tune the garbage collector (see above)."""
+    gc.freeze()
+    _young, middle, old = gc.get_threshold()
+    gc.set_threshold(max(GC_YOUNG_THRESHOLD, _young), middle, old)

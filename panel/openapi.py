@@ -35,7 +35,7 @@ ERROR_STATUSES = {
     "422": "Well-formed but refused for what it means: the tree would not validate, a secret was found, "
     "a base or revision names no commit, a path git refuses",
     "429": "Rate limited",
-    "503": "A service the answer needs (Plex, Redis) is unreachable",
+    "503": "A service the answer needs (Plex, Redis) is unreachable; retry after Retry-After when given",
 }
 _CONVERTER = re.compile(
     r"<(?:(?P<conv>[a-zA-Z_][a-zA-Z0-9_]*)(?:\([^)]*\))?:)?(?P<name>[a-zA-Z_][a-zA-Z0-9_]*)>"

@@ -265,7 +265,8 @@ def _templater(
 ) -> Callable[[str, dict[str, Any]], dict[str, Any]]:
     """The run's template step for a definition in ``source``; without a file, the library's variables only."""
     if source is not None:
-        return file_templater(context, library, source, config_dir, None, warn)
+        variables = dict(library.template_variables)
+        return file_templater(context, library.name, variables, source, config_dir, None, warn)
 
     def apply(name: str, definition: dict[str, Any]) -> dict[str, Any]:
         return apply_templates(

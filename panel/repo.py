@@ -15,6 +15,7 @@ every call, so a new commit (from this process, another one or a push) is seen a
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import re
@@ -30,10 +31,12 @@ import git
 from gitdb.base import IStream
 from gitdb.db.loose import LooseObjectDB
 
+from panel.git_names import refused_path
 from panel.repo_cache import MISSING, ByteLRU, cache_bytes_from_env, read_ref
 from panel.repo_model import (
     EXEC_MODE,
     FILE_MODE,
+    LINK_MODE,
     Author,
     Check,
     Commit,
@@ -97,7 +100,7 @@ class ConfigRepo:
             raise NotFoundError(f"no git repository at {self.path}")
         self._local = threading.local()
         self._pool: list[git.Repo] = []  # idle Repos of ended threads (list.append/pop are atomic)
-        self._writes = 0
+        self._writes = itertools.count(1)  # next() is atomic: threads never lose a count
         self.cache = ByteLRU(cache_bytes_from_env() if cache_bytes is None else cache_bytes)
 
     # ------------------------------------------------------------------ setup and plumbing
@@ -282,11 +285,7 @@ class ConfigRepo:
         sha = self._resolve(rev)
         blob: str = self.cache.get(("path", sha, path))
         if blob is MISSING:
-            try:
-                obj = self.repo.commit(sha).tree / path
-                blob = str(obj.hexsha) if obj.type == "blob" else "tree"
-            except KeyError:
-                blob = ""
+            blob = self._find(sha, path)
             self.cache.put(("path", sha, path), blob, len(path) + 40)
         if not blob:
             raise NotFoundError(f"no file {path!r} at {rev}")
@@ -298,14 +297,30 @@ class ConfigRepo:
             self.cache.put(("blob", blob), data, len(data))
         return data, blob
 
+    def _find(self, sha: str, path: str) -> str:
+        """The blob sha of ``path`` in the tree of commit ``sha``, "tree" for a folder, "" for nothing.
+
+        Read from the listing, not by walking tree objects with gitpython, which refuses a whole folder
+        when one of its names aliases ``.git`` (a tree written before such names were refused)."""
+        folder = path + "/"
+        for _mode, kind, blob, _size, name in self._ls(sha):
+            if name == path:
+                return blob if kind == "blob" else "tree"
+            if name.startswith(folder):
+                return "tree"
+        return ""
+
     def list_tree(self, rev: str = "main", prefix: str = "") -> list[dict[str, object]]:
-        """Files at ``rev`` (optionally under directory ``prefix``) as ``{path, blob, size}``, sorted."""
+        """Files at ``rev`` (optionally under directory ``prefix``) as ``{path, blob, size}``, sorted.
+
+        A file whose name git refuses (an alias of ``.git``, from before such names were refused) is
+        left out: no clone could check it out, and nothing here can read it by name."""
         if prefix:
             check_path(prefix.rstrip("/"))
         return [
             {"path": path, "blob": sha, "size": int(size)}
-            for _mode, kind, sha, size, path in sorted(self._ls(self._resolve(rev)), key=lambda e: e[4])
-            if kind == "blob" and in_scope(path, prefix)
+            for mode, kind, sha, size, path in sorted(self._ls(self._resolve(rev)), key=lambda e: e[4])
+            if kind == "blob" and in_scope(path, prefix) and refused_path(path, mode == LINK_MODE) is None
         ]
 
     def commit(self, sha: str, files: list[str] | None = None) -> Commit:
@@ -444,8 +459,7 @@ class ConfigRepo:
                 self._make_tree(entries), [head], author, message or default_message(touched)
             )
             if self._cas(new, head):
-                self._writes += 1
-                if self._writes % GRAPH_EVERY == 0:
+                if next(self._writes) % GRAPH_EVERY == 0:
                     self.write_commit_graph()
                 self._remember(new, head, entries, changes)
                 return self.commit(new, sorted(self._changed(head, new)))

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from panel.git_names import refused_component, refused_path
 from panel.times import iso_utc
 
-FILE_MODE, EXEC_MODE = "100644", "100755"
+FILE_MODE, EXEC_MODE, LINK_MODE = "100644", "100755", "120000"
 Entries = dict[str, tuple[str, str]]  # path -> (mode, object sha)
 # Sees an edit's new contents and the head it is about to land on; raises to refuse it.
 Check = Callable[[Mapping[str, bytes | None], str], None]
@@ -67,10 +68,14 @@ class NoChangeError(RepoError):
 
 @dataclass(frozen=True)
 class Author:
-    """Who a commit is by (also used as committer)."""
+    """Who a commit is by."""
 
     name: str
     email: str
+
+
+# The committer of every commit the panel makes, and the author of those made outside a signed-in request.
+PANEL_COMMITTER = Author("Kometa Panel", "panel@localhost")
 
 
 @dataclass
@@ -88,7 +93,6 @@ class Commit:
 
 MAX_NAME_BYTES = 255  # one path component: what common file systems allow
 MAX_PATH_BYTES = 4096
-GIT_CONTROL_FILES = frozenset({".gitattributes", ".gitmodules"})  # they change how clones check files out
 # Controls, bidirectional overrides and isolates (names that display as something else), and U+FFFD (what
 # undecodable bytes in a URL become).
 _UNSAFE_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]")
@@ -111,10 +115,9 @@ def check_path(path: str) -> str:
     for part in path.split("/"):
         if part in ("", ".", ".."):
             raise PathError(path, "empty, '.' and '..' segments are not allowed")
-        if part.lower() == ".git":
-            raise PathError(path, "'.git' components are not allowed")
-        if part.lower() in GIT_CONTROL_FILES:
-            raise PathError(path, f"{part} would change how every clone checks files out; it is not allowed")
+        refused = refused_component(part)
+        if refused is not None:
+            raise PathError(path, f"{refused}; it is not allowed")
         if len(part.encode("utf-8")) > MAX_NAME_BYTES:
             raise PathError(path, f"a file or folder name is at most {MAX_NAME_BYTES} bytes")
     return path
@@ -138,13 +141,20 @@ def _fold(path: str) -> str:
     return unicodedata.normalize("NFC", path).casefold()
 
 
-def author_env(author: Author) -> dict[str, str]:
-    """The ``GIT_AUTHOR_*`` / ``GIT_COMMITTER_*`` variables for ``author``; ValueError for an unusable one."""
-    for value in (author.name, author.email):
-        if not value or any(c in value for c in "<>\n\r\0"):
-            raise ValueError(f"invalid author {author!r}")
-    pairs = (("NAME", author.name), ("EMAIL", author.email))
-    return {f"GIT_{role}_{key}": value for role in ("AUTHOR", "COMMITTER") for key, value in pairs}
+def author_env(author: Author, committer: Author = PANEL_COMMITTER) -> dict[str, str]:
+    """The ``GIT_AUTHOR_*`` / ``GIT_COMMITTER_*`` variables; ValueError for an unusable identity.
+
+    The panel is the committer of every commit it makes (the author is the user), which is how the audit
+    reconciliation (:mod:`panel.audit_recovery`) knows a commit on ``main`` came through the panel."""
+    for who in (author, committer):
+        if not who.name or not who.email or any(c in who.name + who.email for c in "<>\n\r\0"):
+            raise ValueError(f"invalid author {who!r}")
+    roles = (("AUTHOR", author), ("COMMITTER", committer))
+    return {
+        f"GIT_{role}_{key}": value
+        for role, who in roles
+        for key, value in (("NAME", who.name), ("EMAIL", who.email))
+    }
 
 
 def utc(timestamp: int) -> str:
@@ -193,6 +203,8 @@ def apply_changes(entries: Entries, blobs: dict[str, str | None], renames: dict[
             raise PathError(new, "invalid rename target")
         if new in entries and new not in renames:
             raise PathError(new, "already exists")
+        if entries[old][0] == LINK_MODE and (refused := refused_path(new, symlink=True)):
+            raise PathError(new, f"{refused}; a symbolic link may not have this name")
     moved = {new: entries[old] for old, new in renames.items()}
     for old in renames:
         del entries[old]

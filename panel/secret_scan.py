@@ -28,6 +28,7 @@ value looks generated: a Plex token under a token name, a 32/64-hex key, or a hi
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -35,9 +36,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from modules.config_parts import placeholder_hint
+from modules.yaml_nodes import compose_all
 
 __all__ = ["Finding", "entropy", "scan_files", "scan_lines", "scan_text"]
 
@@ -71,6 +74,7 @@ _NUMBER = re.compile(r"[+-]?(\d[\d_]*)?\.?\d+([eE][+-]?\d+)?")
 _BOOLISH = frozenset(["true", "false", "yes", "no", "on", "off", "null", "none", "~", "env"])
 _PLEX_TOKEN = re.compile(r"[A-Za-z0-9_-]{20}")
 _HEX_KEY = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{64}")
+_PROPERTIES = re.compile(r"(?:[&!]\S*\s+)*")  # a node's anchor and tag, before its value
 _URL_PLEX_TOKEN = re.compile(r"[?&]X-Plex-Token=([^&#\s]+)", re.IGNORECASE)
 
 # kind -> (pattern, what it is)
@@ -125,13 +129,16 @@ def entropy(text: str) -> float:
     return -sum(n / size * math.log2(n / size) for n in Counter(text).values())
 
 
-def scan_files(files: dict[str, str]) -> list[Finding]:
+def scan_files(files: Mapping[str, str], stored: Mapping[str, str] | None = None) -> list[Finding]:
     """Findings over several files (path -> text): YAML files value by value and comment by comment,
-    every other text file line by line."""
+    every other text file line by line; and wherever the value of a stored secret (name -> value) is
+    written, literally or as a YAML value that reads as it (see :func:`scan_text`)."""
     findings: list[Finding] = []
     for name, text in files.items():
-        is_yaml = name.lower().endswith((".yml", ".yaml"))
-        findings.extend(scan_text(text, name) if is_yaml else scan_lines(text, name))
+        if name.lower().endswith((".yml", ".yaml")):
+            findings.extend(scan_text(text, name, stored))
+        else:
+            findings.extend(scan_lines(text, name) + scan_values({name: text}, stored or {}))
     return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.kind))
 
 
@@ -140,24 +147,63 @@ def scan_values(files: Mapping[str, str], values: Mapping[str, str]) -> list[Fin
     ``MIN_KNOWN_VALUE`` characters are ignored, as they match ordinary words."""
     findings: list[Finding] = []
     for source, text in files.items():
-        for name, value in values.items():
-            value = value.strip()
-            start = text.find(value) if len(value) >= MIN_KNOWN_VALUE else -1
+        for name, value in _known(values):
+            start = text.find(value)
             while start >= 0:
                 line = text.count("\n", 0, start) + 1
                 column = start - text.rfind("\n", 0, start)
-                message = f"the value of the stored secret {name!r} is written here; use <<{name}>> instead"
-                findings.append(Finding(source, line, column, "", "", "stored_secret", message))
+                findings.append(Finding(source, line, column, "", "", "stored_secret", _stored_message(name)))
                 start = text.find(value, start + len(value))
     return findings
 
 
-def scan_text(text: str, source: str) -> list[Finding]:
-    """Findings in one YAML text (all its documents); [] when the text is not valid YAML."""
-    try:
-        roots = list(YAML(typ="rt").compose_all(text))
-    except (YAMLError, RecursionError):
+def _known(values: Mapping[str, str]) -> list[tuple[str, str]]:
+    """``(name, value)`` of the stored secrets long enough to look for."""
+    stripped = ((name, value.strip()) for name, value in values.items())
+    return [(name, value) for name, value in stripped if len(value) >= MIN_KNOWN_VALUE]
+
+
+def _stored_message(name: str, parsed: bool = False) -> str:
+    how = " (as YAML reads this value: escapes, folding or quotes spell it differently)" if parsed else ""
+    return f"the value of the stored secret {name!r} is written here{how}; use <<{name}>> instead"
+
+
+def _parsed_values(
+    text: str, source: str, scalars: list[ScalarNode], values: Mapping[str, str]
+) -> list[Finding]:
+    """Stored secret values that YAML yields from a scalar (``"\\x5a..."``, a folded or quoted text) but that
+    are not written literally inside it: found at the scalar's line and column."""
+    known = _known(values)
+    if not known:
         return []
+    raw = {
+        name: [(f.line - 1, f.column - 1) for f in scan_values({source: text}, {name: value})]
+        for name, value in known
+    }
+    lines = text.splitlines()
+    found: list[Finding] = []
+    for node in {id(node): node for node in scalars}.values():
+        if not isinstance(node.value, str):
+            continue
+        span = ((node.start_mark.line, node.start_mark.column), (node.end_mark.line, node.end_mark.column))
+        for name, value in known:
+            if value in node.value and not any(span[0] <= hit < span[1] for hit in raw[name]):
+                line, column = _value_start(node, lines)
+                found.append(
+                    Finding(source, line, column, "", "", "stored_secret", _stored_message(name, True))
+                )
+    return found
+
+
+def scan_text(text: str, source: str, stored: Mapping[str, str] | None = None) -> list[Finding]:
+    """Findings in one YAML text (all its documents); with ``stored`` (name -> value), also where a stored
+    secret's value is written, literally or as any scalar YAML reads as it. A text that is not valid YAML
+    is only searched literally."""
+    literal = scan_values({source: text}, stored) if stored else []
+    try:
+        roots = compose_all(text)
+    except (YAMLError, RecursionError):
+        return literal
     findings: list[Finding] = []
     seen: set[tuple[int, str]] = set()
     lines = text.splitlines()
@@ -191,6 +237,8 @@ def scan_text(text: str, source: str) -> list[Finding]:
             if isinstance(node, MappingNode):
                 scalars.extend(k for k, _ in node.value if isinstance(k, ScalarNode))
     findings.extend(_scan_comments(lines, scalars, secret_lines, source))
+    if stored:
+        findings.extend(literal + _parsed_values(text, source, scalars, stored))
     return sorted(findings, key=lambda f: (f.line, f.column, f.kind))
 
 
@@ -215,10 +263,7 @@ def _check_scalar(node: ScalarNode, path: Path, source: str, lines: list[str]) -
     def add(kind: str, what: str, offset: int = -1, plex: bool = False) -> None:
         line, column = _position(node, lines, offset)
         name = "plextoken" if plex else _placeholder_name(path)
-        message = (
-            f"{_dotted(path)} {what}; replace it with <<{name}>> and set the secret in the panel "
-            f"(or KOMETA_{name.upper()})"
-        )
+        message = f"{_dotted(path)} {what}; replace it with <<{name}>> and {placeholder_hint(name)}"
         found.append(Finding(source, line, column, _pointer(path), key, kind, message))
 
     for kind, (pattern, what) in PATTERNS.items():
@@ -268,20 +313,30 @@ def _credential_like(value: str) -> bool:
 
 def _is_secret_key(key: str, path: Path) -> bool:
     """Whether a value under `key` (at `path`) should hold a secret."""
+    kind = _key_kind(key)
+    if kind == "service":
+        return any(isinstance(p, str) and p.lower() in SERVICES for p in path[:-1])
+    return kind == "secret"
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_kind(key: str) -> str:
+    """``secret`` for a secret-like key name, ``service`` for one that is secret inside a service block
+    (``key``, ``*_key``, ``client_id``), else ``plain``; cached, as files repeat the same few keys."""
     name = key.lower().replace("-", "_")
     if not name or name in _NOT_SECRET:
-        return False
+        return "plain"
     parts = [p for p in re.split(r"[^a-z0-9]+", name) if p]
     compact = "".join(parts)
     for word in _SECRET_WORDS:
         if word == "pin":
             if "pin" in parts:
-                return True
+                return "secret"
         elif word in name or word.replace("_", "") in compact:
-            return True
+            return "secret"
     if name == "key" or name.endswith("_key") or name == "client_id":
-        return any(isinstance(p, str) and p.lower() in SERVICES for p in path[:-1])
-    return False
+        return "service"
+    return "plain"
 
 
 def _in_plex(path: Path, key: str) -> bool:
@@ -297,15 +352,19 @@ def _scan_comments(
     """The loose rules over every comment: a ``#`` at a line's start or after a blank that no scalar spans.
     A comment beside a secret-like key's value (``token: <<t>>  # was ...``) has its words read as values
     of that key."""
+    hashes = {number for number, line in enumerate(lines) if "#" in line}
+    if not hashes:
+        return []
     inside: dict[int, list[tuple[int, int]]] = {}
     for node in scalars:
         start, end = node.start_mark, node.end_mark
-        for number in range(start.line, end.line + 1):
+        for number in hashes.intersection(range(start.line, end.line + 1)):
             first = start.column if number == start.line else 0
             last = end.column if number == end.line else len(lines[number]) if number < len(lines) else 0
             inside.setdefault(number, []).append((first, last))
     found: list[Finding] = []
-    for number, line in enumerate(lines):
+    for number in sorted(hashes):
+        line = lines[number]
         for match in re.finditer(r"(?:^|(?<=\s))#", line):
             column = match.start()
             if any(first <= column < last for first, last in inside.get(number, [])):
@@ -342,7 +401,9 @@ def _check_line(text: str, offset: int, line: int, source: str, where: str) -> l
     """The loose rules over one line (or comment) of text starting at 0-based column ``offset``."""
 
     def finding(kind: str, what: str, start: int, key: str = "", name: str = "secret") -> Finding:
-        message = f"{where} {what}; remove it (git keeps it for good) and use <<{name}>> instead"
+        message = (
+            f"{where} {what}; remove it (git keeps it for good), use <<{name}>> and {placeholder_hint(name)}"
+        )
         return Finding(source, line, offset + start + 1, "", key, kind, message)
 
     for kind, (pattern, what) in PATTERNS.items():
@@ -372,12 +433,20 @@ def _position(node: ScalarNode, lines: list[str], offset: int) -> tuple[int, int
     if start.line != end.line or start.line >= len(lines):
         return line, column  # block and multi-line scalars: where the value starts
     raw = lines[start.line][start.column : end.column]
-    quote = node.style if node.style in ("'", '"') else ""
+    style = node.style or None  # libyaml's parser gives "" for a plain scalar, ruamel's None
+    quote = style if style in ("'", '"') else ""
     shown = f"{quote}{node.value}{quote}"
-    if node.style not in (None, "'", '"') or not raw.endswith(shown):
+    if style not in (None, "'", '"') or not raw.endswith(shown):
         return line, column  # escapes or folding: the source text differs from the value
     column += len(raw) - len(shown)
     return line, column + (len(quote) + offset if offset >= 0 else 0)
+
+
+def _value_start(node: ScalarNode, lines: list[str]) -> tuple[int, int]:
+    """1-based line and column where a scalar's own text starts: past its anchor and tag, at its quote."""
+    start = node.start_mark
+    written = lines[start.line][start.column :] if start.line < len(lines) else ""
+    return start.line + 1, start.column + 1 + _PROPERTIES.match(written).end()  # type: ignore[union-attr]
 
 
 def _pointer(path: Path) -> str:
@@ -399,6 +468,8 @@ def _placeholder_name(path: Path) -> str:
     if not keys:
         return "secret"
     service = next((k for k in reversed(keys[:-1]) if k.lower() in SERVICES), None)
+    if service and service.lower() == "plex" and "token" in keys[-1].lower():
+        return "plextoken"  # the starter config's name, whatever the token looks like
     if service and service.lower() != keys[-1].lower():
         parts = [service, keys[-1]]
     else:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from modules.cli import FLAG_ENV, KOMETA_ONLY_ENV
 from modules.config_parts import PLACEHOLDER_RE
 from modules.validate_document import load_document
 from panel.db import Secret
+from panel.keyfile import key_file
 from panel.settings import Settings
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -70,16 +70,7 @@ def load_secrets_key(settings: Settings) -> str:
     """``KOMETA_PANEL_SECRETS_KEY``, or the key in ``<data_dir>/secrets_key`` (generated, 0600, when missing)."""
     if settings.secrets_key:
         return settings.secrets_key
-    path = settings.data_dir / KEY_FILE
-    if not path.exists():
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_text().strip()
-        with os.fdopen(fd, "w") as handle:
-            handle.write(Fernet.generate_key().decode("ascii"))
-    return path.read_text().strip()
+    return key_file(settings.data_dir / KEY_FILE, lambda: Fernet.generate_key().decode("ascii"))
 
 
 def _fernet(key: str | Fernet) -> Fernet:

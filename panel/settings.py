@@ -31,11 +31,12 @@ from pathlib import Path
 
 from panel.env import whole_number
 from panel.repo import Author
+from panel.repo_model import PANEL_COMMITTER
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_MAX_BODY = 5 * 1024 * 1024
 # The author of commits made outside a signed-in request (seeding the repository); edits use the user.
-PANEL_AUTHOR = Author("Kometa Panel", "panel@localhost")
+PANEL_AUTHOR = PANEL_COMMITTER
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ Starts, in this order, and prints one line per service:
 1. a private ``redis-server`` (``KOMETA_PANEL_REDIS_PORT``, default 6390 when free, else a free port) with
    persistence off and its files in ``DATA/redis``; skipped when ``KOMETA_PANEL_REDIS_URL`` is set;
 2. ``plexsim`` with the demo library on ``PLEXSIM_PORT`` (default 32400), its token kept in
-   ``DATA/plexsim-token``; skipped when ``KOMETA_PANEL_PLEX_URL`` names a real Plex;
+   ``DATA/plexsim-token`` and passed as ``--token-file`` (never on a command line, where ``ps`` shows it); skipped when ``KOMETA_PANEL_PLEX_URL`` names a real Plex;
 3. on a panel with no user yet, the first admin, ``admin``, whose generated password is printed once;
 4. the panel under gunicorn (``panel.wsgi:app`` with ``panel/gunicorn_conf.py``: gthread workers,
    keep-alive) on ``KOMETA_PANEL_PORT`` (default 5000), pointed at both; ``KOMETA_PANEL_WORKERS`` and
@@ -219,7 +219,19 @@ def start_plexsim(stack: Stack, data_dir: Path, env: Mapping[str, str]) -> tuple
     """plexsim with the demo library; returns its URL and token (the token is never printed)."""
     port = env_port(env, "PLEXSIM_PORT", DEFAULT_PLEXSIM_PORT)
     token = demo_token(data_dir)
-    argv = [sys.executable, "-m", "plexsim", "serve", "--host", HOST, "--port", str(port), "--token", token]
+    token_file = str(data_dir / TOKEN_FILE)  # by file: a token on the command line shows in `ps`
+    argv = [
+        sys.executable,
+        "-m",
+        "plexsim",
+        "serve",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--token-file",
+        token_file,
+    ]
     url = f"http://{HOST}:{port}"
     note = f"demo library, token in {data_dir / TOKEN_FILE}"
     service = Service("plexsim", url, spawn(argv), note)

@@ -3,7 +3,8 @@ starts), configured by the ``KOMETA_PANEL_*`` environment variables.
 
 Every worker process builds its own app. They start at the same moment on the same data directory, so
 building the app holds an exclusive lock on ``<data_dir>/startup.lock``: the first worker creates the
-config repository, the signing key and the database, and the others find them complete.
+config repository, the signing key and the database, and the others find them complete. Each worker then
+checks every minute for commits left without an audit entry (:mod:`panel.audit_recovery`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import fcntl
 from flask import Flask
 
 from panel import create_app
+from panel.audit_recovery import start_periodic
 from panel.settings import Settings
 
 LOCK_NAME = "startup.lock"
@@ -28,3 +30,4 @@ def create_app_locked(settings: Settings | None = None) -> Flask:
 
 
 app = create_app_locked()
+start_periodic(app)

@@ -39,8 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--dataset", default="demo", help="'demo' (generated) or a JSON dataset file")
     serve.add_argument("--scale", type=int, default=None, help="number of movies to generate (demo only)")
     serve.add_argument("--seed", type=int, default=1, help="generator seed (demo only)")
-    serve.add_argument(
+    tokens = serve.add_mutually_exclusive_group()
+    tokens.add_argument(
         "--token", default=None, help="require this X-Plex-Token (default: accept any request)"
+    )
+    tokens.add_argument(
+        "--token-file",
+        type=Path,
+        default=None,
+        help="require the X-Plex-Token on the first line of this file (keeps it out of `ps`)",
     )
     serve.add_argument(
         "--state", type=Path, default=None, help="load and keep the library state in this file"
@@ -85,18 +92,33 @@ def _save_initial_state(library: Library, path: Path) -> None:
         raise SystemExit(f"plexsim: --state {path}: cannot write: {exc.strerror or exc}") from None
 
 
+def required_token(args: argparse.Namespace) -> str | None:
+    """The token from ``--token`` or the first line of ``--token-file`` (None: accept any request)."""
+    if args.token_file is None:
+        token: str | None = args.token
+        return token
+    try:
+        lines = args.token_file.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise SystemExit(f"plexsim: --token-file {args.token_file}: {exc.strerror or exc}") from None
+    if not lines or not lines[0].strip():
+        raise SystemExit(f"plexsim: --token-file {args.token_file}: the first line holds no token")
+    return lines[0].strip()
+
+
 def serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(message)s")
     signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops as Ctrl-C does: state saved, exit status 0
     if args.scale is not None and args.scale < 0:
         raise SystemExit(f"plexsim: --scale must be >= 0, got {args.scale}")
+    token = required_token(args)
     factory = dataset_factory(args.dataset, args.seed, args.scale)
     started = time.monotonic()
     try:
         library, origin = _starting_library(args, factory)
         if args.state is not None and not args.state.exists():
             _save_initial_state(library, args.state)
-        config = SimulatorConfig(token=args.token, state_file=args.state)
+        config = SimulatorConfig(token=token, state_file=args.state)
         try:
             server = make_server(library, args.host, args.port, config, reset=factory)
         except OSError as exc:

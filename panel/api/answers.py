@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 
 
 class Author(BaseModel):
@@ -163,7 +164,9 @@ class SignedIn(BaseModel):
     """Login, refresh and password change: the tokens and the user."""
 
     access_token: str
-    refresh_token: str
+    refresh_token: str | SkipJsonSchema[None] = Field(
+        None, description="Left out for the web UI (X-Requested-With: kometa-panel): it is in the cookie"
+    )
     token_type: Literal["Bearer"]
     expires_in: int
     user: User

@@ -10,13 +10,19 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from modules.yaml_nodes import reusing
 from panel.api.envelope import ApiError
 from panel.db import Secret, get_session
 from panel.repo import Author, Commit, ConfigRepo, RevisionError
-from panel.secret_scan import scan_files, scan_values
+from panel.secret_refusals import check_not_limited, record_refusal
+from panel.secret_scan import scan_files
 from panel.secrets import all_secrets, decrypt, fernet_for, load_secrets_key, readable
 from panel.settings import Settings
-from panel.tree_check import ProblemDict, Reader, apply_edit, blocking, tree_problems
+from panel.tree_check import YAML_SUFFIXES, ProblemDict, Reader, apply_edit, blocking, tree_problems
+
+# The largest YAML file a write may hold: one this size is validated, scanned and committed within 2 s
+# (``bench/api.py``, ``large_write``); the validator and the secret scan read a whole file at once.
+MAX_YAML_BYTES = 1024 * 1024
 
 
 def get_settings() -> Settings:
@@ -65,10 +71,27 @@ def commit_dict(commit: Commit) -> dict[str, Any]:
 def check_changes(
     changes: Mapping[str, bytes | None], renames: Mapping[str, str] | None = None, base: str | None = None
 ) -> None:
-    """Refuse an edit that leaves the tree with new errors (422 ``validation_failed``) or that writes a
-    literal secret (422 ``secret_detected``); see :func:`check_tree`."""
-    check_tree(changes, renames, base)
-    _refuse_secrets(changes)
+    """Refuse an edit that writes a YAML file over ``MAX_YAML_BYTES`` (413), leaves the tree with new
+    errors (422 ``validation_failed``) or writes a literal secret (422 ``secret_detected``); see
+    :func:`check_tree`. A user who had too many writes refused for stored secrets' values is refused
+    first (429, :mod:`panel.secret_refusals`)."""
+    check_not_limited()
+    refuse_large_yaml(changes)
+    with reusing():  # the scan reads the nodes the validation composed
+        check_tree(changes, renames, base)
+        _refuse_secrets(changes)
+
+
+def refuse_large_yaml(changes: Mapping[str, bytes | None]) -> None:
+    """413 naming the first YAML file written larger than ``MAX_YAML_BYTES``, before anything parses it."""
+    for path, data in sorted(changes.items()):
+        if data is not None and len(data) > MAX_YAML_BYTES and path.lower().endswith(YAML_SUFFIXES):
+            message = (
+                f"{path} is {len(data):,} bytes; a YAML file may be at most {MAX_YAML_BYTES:,} bytes "
+                "(split it into several files)"
+            )
+            details = {"path": path, "size": len(data), "limit": MAX_YAML_BYTES}
+            raise ApiError(413, "payload_too_large", message, details)
 
 
 def check_secrets(changes: Mapping[str, bytes | None]) -> None:
@@ -85,6 +108,7 @@ def check_tree(
     is validated; every problem of it (warnings too) is returned in ``details.problems``, the new
     errors that refuse it in ``details.blocking``.
     """
+    refuse_large_yaml(changes)
     problems, new = tree_report(changes, renames, base)
     if new:
         first = new[0]
@@ -157,11 +181,13 @@ def _refuse_secrets(changes: Mapping[str, bytes | None]) -> None:
     """Secrets never enter git: a token or key, or the value of a stored secret, written literally in any
     text file (YAML, ``.env``, notes) refuses the commit (422 ``secret_detected``)."""
     texts = {path: text for path, data in changes.items() if data is not None and (text := _as_text(data))}
+    stored = stored_secret_values()
     findings = sorted(
-        scan_files(texts) + scan_values(texts, stored_secret_values()),
+        scan_files(texts, stored),
         key=lambda f: (f.file, f.line, f.column, f.kind),
     )
     if findings:
+        findings = record_refusal(findings, stored)
         first = findings[0]
         message = f"{len(findings)} secret(s) found; first at {first.file}:{first.line}:{first.column}: {first.message}"
         raise ApiError(422, "secret_detected", message, {"findings": [f.to_dict() for f in findings]})

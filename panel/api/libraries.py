@@ -5,6 +5,8 @@
   60 seconds per Plex URL (a failed read for 10 seconds); ``?refresh=1`` reads Plex again.
 - Config side: config.yml and the files it lists at ``?rev=`` (default ``main``), see ``panel.libraries``;
   a commit's answer never changes, so it is cached by commit.
+- One library: the collections its ``- default:`` files and dynamic collections build, planned by the
+  engine against Plex (``panel.library_plan``, cached like Plex's answers), so they count as managed.
 
 Plex is optional: whatever can be answered from the config is answered with 200 and
 ``plex: {reachable: false, error}`` when Plex is not configured or does not answer. Only a Plex section
@@ -20,11 +22,14 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any, Literal
 
 from flask import Blueprint, Response
 from pydantic import Field
 
+from modules.config_blocks import YAML_SUFFIXES
+from modules.managed import is_managed
 from modules.plex import LIBTYPES, PlexGateway, Section
 from panel.api.common import get_repo, get_settings
 from panel.api.envelope import ApiError, ok, timestamp
@@ -38,6 +43,7 @@ from panel.libraries import (
     library_uses,
     managed,
 )
+from panel.library_plan import Built, built_titles, mark_built
 from panel.openapi import documented
 from panel.repo import NotFoundError, PathError
 
@@ -131,7 +137,8 @@ def _sections(gateway: PlexGateway) -> list[dict[str, Any]]:
 
 
 def _collections(section: dict[str, Any]) -> Callable[[PlexGateway], list[dict[str, Any]]]:
-    """A read of one section's collections: title, smart, child count, rating key."""
+    """A read of one section's collections: title, smart, child count, rating key, labels, and whether
+    the ``Kometa`` label marks it as built by Kometa or this engine."""
     target = Section(section["id"], section["title"], section["type"], section["agent"])
 
     def read(gateway: PlexGateway) -> list[dict[str, Any]]:
@@ -143,6 +150,8 @@ def _collections(section: dict[str, Any]) -> Callable[[PlexGateway], list[dict[s
                 "child_count": int(c.attrs["childCount"])
                 if c.attrs.get("childCount", "").isdigit()
                 else None,
+                "labels": c.labels,
+                "kometa_label": is_managed(c.labels),
             }
             for c in gateway.collections(target).values()
         ]
@@ -252,8 +261,12 @@ def get_library(ident: str, query: LibraryQuery) -> tuple[Response, int]:
     titles = {c["title"] for c in collections} if collections is not None else None
     found = managed(chosen, titles)
     static = {c["name"] for c in found["collections"] if not c["templated"]}
+    if titles is not None:
+        for use in chosen:
+            static |= mark_built(found, use.name, _built(sha, use.name, item, refresh), titles)
     for collection in collections or []:
-        collection["managed"] = collection["title"] in static
+        collection["in_config"] = collection["title"] in static
+        collection["managed"] = collection["in_config"] or collection["kometa_label"]
     data = {
         "commit": sha,
         "plex": _plex_block(plex),
@@ -264,6 +277,26 @@ def get_library(ident: str, query: LibraryQuery) -> tuple[Response, int]:
         **found,
     }
     return ok(data)
+
+
+def _built(sha: str, library: str, section: dict[str, Any], refresh: bool) -> Built:
+    """What config library ``library`` builds in Plex section ``section`` at commit ``sha`` (the engine's
+    plan, cached like Plex's answers); nothing when it cannot be planned."""
+    settings = get_settings()
+    url = settings.plex_url or ""
+    repo = get_repo()
+    paths = [str(e["path"]) for e in repo.list_tree(sha) if str(e["path"]).lower().endswith(YAML_SUFFIXES)]
+
+    def plan(gateway: PlexGateway) -> Built:
+        files = {path: repo.read_file(path, sha)[0] for path in paths}
+        return built_titles(files, library, gateway, section["title"], datetime.now())
+
+    answer = _cached(
+        (url, f"plan/{sha}/{section['id']}/{library}"),
+        lambda: _read_plex(url, settings.plex_token, plan),
+        refresh,
+    )
+    return answer["value"] if answer["reachable"] else {}
 
 
 def _find(

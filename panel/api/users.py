@@ -29,6 +29,7 @@ from panel.auth import (
     expiry_from,
     hash_password,
 )
+from panel.auth_sessions import sign_out_everywhere
 from panel.contract import UNSAFE, WS, Absent, Body, ruled
 from panel.db import ROLES, AccessToken, RefreshToken, User, audit, get_session, utcnow
 from panel.openapi import documented
@@ -107,15 +108,6 @@ def _me() -> User:
     user = current_user()
     assert user is not None  # the guard signed the caller in
     return user
-
-
-def revoke_refresh_tokens(session: Session, user_id: int) -> None:
-    """Revoke every live refresh token of a user."""
-    session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
 
 
 def _revoke_access_tokens(session: Session, user_id: int) -> None:
@@ -201,12 +193,12 @@ def patch_user(user_id: int, body: UserChange) -> tuple[Response, int]:
         details["disabled"] = changes["disabled"]
         user.disabled = changes["disabled"]
         if user.disabled:
-            revoke_refresh_tokens(session, user.id)
+            sign_out_everywhere(session, user)
             _revoke_access_tokens(session, user.id)
     if "password" in changes:
         details["password_changed"] = True
         user.password_hash = hash_password(changes["password"])
-        revoke_refresh_tokens(session, user.id)
+        sign_out_everywhere(session, user)
     audit(session, "user_update", user=_me().username, target=user.username, **details)
     session.commit()
     return ok(user.to_dict())

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -39,6 +41,8 @@ def _log_tail(log: Path, lines: int = 20) -> str:
 def _stop(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is not None:
         return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(proc.pid, signal.SIGCONT)  # a test may have left it frozen
     proc.terminate()  # SIGTERM to the redis-server PID itself (no shell in between)
     try:
         proc.wait(timeout=STOP_TIMEOUT)
@@ -49,7 +53,15 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 @contextlib.contextmanager
 def redis_server(tmp_path: Path) -> Iterator[str]:
-    """Run the real `redis-server` binary on a free loopback port; yield `redis://127.0.0.1:PORT/0`.
+    """Run the real `redis-server` binary on a free loopback port; yield `redis://127.0.0.1:PORT/0`."""
+    with redis_process(tmp_path) as (url, _proc):
+        yield url
+
+
+@contextlib.contextmanager
+def redis_process(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Run the real `redis-server` binary on a free loopback port; yield its URL and process (a test may
+    stop or freeze it by that PID).
 
     The server's working dir and log live under `tmp_path/redis`; persistence is off (`--save ''`,
     `--appendonly no`). The process is started directly (not through a shell), so its PID is the server's
@@ -94,7 +106,7 @@ def redis_server(tmp_path: Path) -> Iterator[str]:
                 stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
                 failures.append(f"port {port}: exit {proc.returncode}: {stderr.strip()}\n{_log_tail(log)}")
                 continue
-            yield f"redis://{HOST}:{port}/0"
+            yield f"redis://{HOST}:{port}/0", proc
             return
         finally:
             _stop(proc)

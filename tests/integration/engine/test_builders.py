@@ -48,7 +48,13 @@ MOVIE_SEARCHES = [
     Case("Year up to 1950", "year.lte: 1950", lambda m: m.year is not None and m.year <= 1950),
     Case("Nineties", "decade: 1990", lambda m: m.year is not None and 1990 <= m.year <= 1999),
     Case("Horror", "genre: Horror", has("genre", "Horror")),
-    Case("Western or War", "genre: [Western, War]", has("genre", "Western", "War")),
+    Case("Western or War", "any: {genre: [Western, War]}", has("genre", "Western", "War")),
+    # Kometa: a list directly under all: wants every value
+    Case(
+        "Comedy and Drama",
+        "genre: [Comedy, Drama]",
+        lambda m: {"Comedy", "Drama"} <= set(m.tags.get("genre", [])),
+    ),
     Case(
         "Neither Drama nor Comedy",
         "genre.not: [Drama, Comedy]",
@@ -58,7 +64,9 @@ MOVIE_SEARCHES = [
     Case(
         "Studio Ember and Oak", "studio: ember & oak", lambda m: "ember & oak" in (m.studio or "").casefold()
     ),
-    Case("Rated G or NC-17", "content_rating: [G, NC-17]", lambda m: m.content_rating in ("G", "NC-17")),
+    Case(
+        "Rated G or NC-17", "any: {content_rating: [G, NC-17]}", lambda m: m.content_rating in ("G", "NC-17")
+    ),
     Case("In 480", "resolution: 480", lambda m: "480" in facts.resolutions(m)),
     Case("Japanese audio", "audio_language: jpn", audio("jpn")),
     Case("Korean subtitles", "subtitle_language: kor", subtitles("kor")),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from modules.cli import FLAGS
 from tests.support.engine_run import (
     TOKEN,
     Workspace,
@@ -197,3 +198,24 @@ def test_against_a_plexsim_process_a_second_run_writes_nothing(plexsim_process: 
     assert plex_stats(plexsim_process)["writes"] == 0
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["summary"]["unchanged"] == 1 and report["plex_writes"] == 0
+
+
+def test_help_describes_every_flag() -> None:
+    """`kometa.py --help` gives each option a description, with the environment variables that set it."""
+    done = run_kometa(["--help"])
+    assert done.returncode == 0, done.stderr
+    section = done.stdout.split("options:\n", 1)[1].split("\n\n", 1)[0]
+    entries: dict[str, str] = {}
+    current = ""
+    for line in section.splitlines():
+        if line.startswith("  -"):
+            current, _, rest = line.strip().partition("  ")
+            entries[current] = rest.strip()
+        else:
+            entries[current] += " " + line.strip()
+    primaries = {entry.split(",")[0].split(" ")[0]: text.strip() for entry, text in entries.items()}
+    expected = {flag.label for flag in FLAGS} | {"--plex-url", "--plex-token", "-h"}
+    assert expected <= set(primaries), sorted(expected - set(primaries))
+    assert {name for name, text in primaries.items() if not text} == set()
+    for flag in FLAGS:
+        assert f"[env: {flag.env_names[0]}" in primaries[flag.label], flag.label

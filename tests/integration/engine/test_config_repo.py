@@ -5,7 +5,8 @@
 (on a copy of the folder, so the run's logs and artwork cache stay out of the repository). Every collection
 the config defines must exist with exactly the members computed here with plain Python from
 `plexsim.dataset.generate()`: one small expectation per hand-written collection, and for the defaults
-(genre, decade, resolution, content_rating, actor, network) one collection per value the dataset holds.
+(genre, decade, resolution, content_rating, actor, network) the collections Kometa's files of those names
+make, one per value the dataset holds.
 A second run must then write nothing.
 
 Where a collection keeps only the top N of a sort and items tie at the cut, any of the tied items may be in
@@ -172,22 +173,27 @@ def each_value(items: list[Item], values: Callable[[Item], list[str]]) -> dict[s
 
 
 def default_movies() -> dict[str, Expected]:
-    """The defaults config.yml lists for Movies, with its template_variables."""
+    """The defaults config.yml lists for Movies, with its template_variables, as Kometa's files of the same
+    names make them: an empty separator each, smart collections named `Action Movies`, `Best of 1990s`
+    (here the 25 best by critic rating), `4K Movies` ... `480p Movies` (SD merged into 480p), `R Movies`."""
     found = {
-        g: e for g, e in each_value(MOVIES, lambda i: i.tags.get("genre", [])).items() if g != "Documentary"
+        f"{g} Movies": e
+        for g, e in each_value(MOVIES, lambda i: i.tags.get("genre", [])).items()
+        if g != "Documentary"
     }
     for decade in {(i.year // 10) * 10 for i in MOVIES if i.year}:
         in_decade = lambda i, d=decade: i.year is not None and d <= i.year < d + 10  # noqa: E731
-        found[f"Best of the {decade}s"] = top(MOVIES, in_decade, lambda i: i.rating, 25)
-    labels_of = {"4k": "4K", "1080": "1080p", "720": "720p", "480": "480p", "576": "576p"}
+        found[f"Best of {decade}s"] = top(MOVIES, in_decade, lambda i: i.rating, 25)
+    titles = {"4k": "4K", "1080": "1080p", "720": "720p", "480": "480p", "sd": "480p"}
     for res, expected in each_value(MOVIES, lambda i: sorted(facts.resolutions(i))).items():
-        if res != "sd":
-            found[f"{labels_of[res]} Movies"] = expected
+        found.setdefault(f"{titles[res]} Movies", Expected(set())).sure.update(expected.sure)
     for rating, expected in each_value(
         MOVIES, lambda i: [i.content_rating] if i.content_rating else []
     ).items():
         found[f"{rating} Movies"] = expected
     found.update(actors(actor_choice(depth=3, limit=10, minimum=4)))
+    for separator in ("Genre", "Decade", "Resolution", "Ratings", "Actors"):
+        found[f"{separator} Collections"] = Expected(set())
     return found
 
 
@@ -229,8 +235,13 @@ def shows_expected() -> dict[str, Expected]:
         ),
         "Classic TV": where(SHOWS, lambda i: i.year is not None and i.year <= 2005),
     }
-    found.update(each_value(SHOWS, lambda i: [i.studio] if i.studio else []))
-    found.update(each_value(SHOWS, lambda i: i.tags.get("genre", [])))
+    found.update(each_value(SHOWS, lambda i: [i.studio] if i.studio else []))  # network: the show's studio
+    for genre, expected in each_value(SHOWS, lambda i: i.tags.get("genre", [])).items():
+        # Kometa's genre default merges "War & Politics" into the keys Politics and War
+        for name in ("Politics", "War") if genre == "War & Politics" else (genre,):
+            found[f"{name} Shows"] = expected
+    found["Network Collections"] = Expected(set())
+    found["Genre Collections"] = Expected(set())
     return found
 
 
@@ -287,21 +298,23 @@ def test_ordered_collections_show_their_members_in_the_configured_order(runs: Ru
     assert ratings == sorted(ratings, reverse=True)
     staff = ws.members("Staff Picks")  # collection_order: alpha
     assert staff == [i.rating_key for i in facts.title_order(LIB.items[k] for k in staff)]
-    westerns = ws.members("Western")  # default_collection_order: release
+    westerns = ws.members("Western Movies")  # the genre default's smart filter: newest first
     dates = [LIB.items[k].originally_available_at or "" for k in westerns]
-    assert dates == sorted(dates)
+    assert dates == sorted(dates, reverse=True)
 
 
 def test_details_from_the_config_reach_plex(runs: Runs) -> None:
     ws = runs.workspace
     staff = ws.collection("Staff Picks")
     assert staff.titleSort == "+0_Staff Picks" and staff.collectionMode == 2
-    assert sorted(label.tag for label in staff.labels) == ["Curated", "Kometa Demo"]
+    assert sorted(label.tag for label in staff.labels) == ["Curated", "Kometa", "Kometa Demo"]
     hub = staff.visibility()
     assert (hub.promotedToRecommended, hub.promotedToOwnHome, hub.promotedToSharedHome) == (True, True, False)
-    assert ws.collection("Action").collectionMode == 2, "genre: collection_mode show_items"
-    assert ws.collection("Best of the 2020s").visibility().promotedToRecommended is True
-    assert ws.collection("Action", "TV Shows").titleSort == "#20_Action", "TV genre: sort_prefix #"
+    assert ws.collection("Action Movies").collectionMode == 2, "genre: collection_mode show_items"
+    assert ws.collection("Best of 2020s").visibility().promotedToRecommended is True
+    assert ws.collection("Action Shows", "TV Shows").titleSort == "#060_Action Shows", (
+        "TV genre: sort_prefix #"
+    )
     family = {i.rating_key for i in MOVIES if "Family Movie Night" in i.tags.get("label", [])}
     assert family == set(), "the dataset itself has no such label; the engine adds it"
     labelled = {

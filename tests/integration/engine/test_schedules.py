@@ -55,6 +55,18 @@ def test_an_existing_collection_out_of_schedule_is_deleted_only_with_delete_not_
     assert ws.has_collection("Westerns") is not delete
 
 
+def test_delete_not_scheduled_leaves_a_collection_without_the_kometa_label(ws: Workspace) -> None:
+    """Kometa knows its collections by the label `Kometa`: one made by hand is never deleted for it."""
+    section = ws.plex.library.section("Movies")
+    section.createCollection("Westerns", items=section.fetchItems(keys(WESTERNS)))
+    ws.collections_file(westerns("schedule: weekly(tuesday)\ndelete_not_scheduled: true"))
+    report = ws.run(now=MONDAY)
+    entry = collection_report(report, "Westerns")
+    assert entry.status == "not_scheduled"
+    assert "not deleted: not scheduled, but not labelled Kometa (not managed)" in entry.changes
+    assert ws.has_collection("Westerns")
+
+
 def test_non_existing_builds_a_collection_once_and_never_deletes_it(ws: Workspace) -> None:
     ws.collections_file(westerns("schedule: non_existing\nsync_mode: sync\ndelete_not_scheduled: true"))
     assert collection_report(ws.run(now=MONDAY), "Westerns").status == "created"

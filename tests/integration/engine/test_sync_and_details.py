@@ -70,7 +70,7 @@ def test_summary_sort_title_content_rating_and_labels_are_set_on_the_collection(
     assert col.summary == "Dusty trails."
     assert col.titleSort == "!010 Westerns"
     assert col.contentRating == "PG-13"
-    assert sorted(label.tag for label in col.labels) == ["Curated", "Weekend"]
+    assert sorted(label.tag for label in col.labels) == ["Curated", "Kometa", "Weekend"]  # Kometa: managed
     assert sorted(ws.members("Westerns")) == sorted(keys(WESTERNS))
 
 
@@ -85,10 +85,11 @@ def test_label_remove_takes_labels_off_and_label_sync_makes_them_exactly_the_lis
     ws.run()
     ws.collections_file(template % "label.remove: B")
     ws.run()
-    assert sorted(label.tag for label in ws.collection("Westerns").labels) == ["A", "C"]
+    assert sorted(label.tag for label in ws.collection("Westerns").labels) == ["A", "C", "Kometa"]
     ws.collections_file(template % "label.sync: [C, D]")
     ws.run()
-    assert sorted(label.tag for label in ws.collection("Westerns").labels) == ["C", "D"]
+    # label.sync keeps the engine's own label, as Kometa keeps its `Kometa` label
+    assert sorted(label.tag for label in ws.collection("Westerns").labels) == ["C", "D", "Kometa"]
 
 
 def test_collection_order_release_and_alpha_sort_the_members_plex_shows(ws: Workspace) -> None:

@@ -155,7 +155,8 @@ def test_an_alias_bomb_is_refused_at_its_place_without_being_expanded(
     bomb = "\n".join([*lines, "collections: {B: {plex_all: true, summary: *i}}"]) + "\n"
     error = envelope(put(client, "collections/bomb.yml", bomb, head), 422)["error"]
     [problem] = error["details"]["blocking"]
-    assert (problem["file"], problem["line"], problem["code"]) == ("collections/bomb.yml", 9, "yaml-limits")
+    assert (problem["file"], problem["line"], problem["code"]) == ("collections/bomb.yml", 10, "yaml-limits")
+    assert "the value anchored at line 9, column 6" in problem["message"]  # and refused at its alias
     assert repo.head() == head
 
 

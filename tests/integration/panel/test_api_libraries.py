@@ -127,20 +127,25 @@ def test_a_library_shows_its_plex_collections_and_what_the_config_manages(client
             "title": c.title,
             "smart": c.smart,
             "child_count": len(c.members),
+            "labels": c.tags.get("label", []),
+            "kometa_label": "kometa" in {label.casefold() for label in c.tags.get("label", [])},
+            "in_config": False,
             "managed": False,
         }
         for c in in_plex
     }
     written = list(YAML(typ="safe").load(STARTER_MOVIES.read_text())["collections"])
-    assert [(c["id"], c["in_plex"]) for c in movies["collections"]] == [
-        (f"collections/movies.yml::{name}", False) for name in written
-    ]
+    # the defaults add Kometa's separator collections (plain collections of their files)
+    separators = ["Genre", "Decade", "Resolution", "Ratings", "Actors"]
+    assert [(c["id"], c["name"], c["in_plex"]) for c in movies["collections"]] == [
+        (f"collections/movies.yml::{name}", name, False) for name in written
+    ] + [(None, f"{name} Collections", False) for name in separators]
     assert [(c["name"], c["file"], c["source"]) for c in movies["dynamic_collections"]] == [
-        ("Genres", "defaults/both/genre.yml", "defaults"),
-        ("Decades", "defaults/movie/decade.yml", "defaults"),
-        ("Resolutions", "defaults/both/resolution.yml", "defaults"),
-        ("Content Ratings", "defaults/both/content_rating.yml", "defaults"),
-        ("Actors", "defaults/both/actor.yml", "defaults"),
+        ("Genre", "defaults/both/genre.yml", "defaults"),
+        ("Decade", "defaults/movie/decade.yml", "defaults"),
+        ("Resolution", "defaults/both/resolution.yml", "defaults"),
+        ("Content Rating", "defaults/both/content_rating.yml", "defaults"),
+        ("Top Actors", "defaults/both/actor.yml", "defaults"),
     ]
     [entry] = movies["libraries"]
     assert [(b["kind"], b["value"]) for b in entry["collection_files"]] == [
@@ -266,7 +271,7 @@ def test_kometa_defaults_not_shipped_are_unsupported_and_overlay_defaults_stay_o
     }
     movies = data(client, f"/api/libraries/1?rev={sha}")
     assert [(c["name"], c["file"]) for c in movies["dynamic_collections"]] == [
-        ("Genres", "defaults/both/genre.yml")
+        ("Genre", "defaults/both/genre.yml")
     ]
     [entry] = movies["libraries"]
     assert [(b["value"], b["files"], b["error"], b["unsupported"]) for b in entry["overlay_files"]] == [
@@ -320,7 +325,8 @@ def test_an_unreachable_plex_still_shows_the_config_side(tmp_path: Path) -> None
         (None, "TV Shows", None),
     ]
     movies = data(client, "/api/libraries/Movies")
-    assert movies["plex_collections"] is None and len(movies["collections"]) == 11
+    # 11 written in collections/movies.yml, 5 separators from the defaults
+    assert movies["plex_collections"] is None and len(movies["collections"]) == 16
     assert {c["in_plex"] for c in movies["collections"]} == {None}
     error = data(client, "/api/libraries/1", 503)
     assert error["code"] == "plex_unreachable" and error["details"]["url"] == dead

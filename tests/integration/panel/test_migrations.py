@@ -16,11 +16,18 @@ from sqlalchemy.engine import Engine
 
 from panel import create_app
 from panel.db import Base, User, database_url, get_session, make_engine
-from panel.migrations import INITIAL_REVISION, MigrationError, alembic_config, upgrade_to_head
+from panel.migrations import (
+    INITIAL_REVISION,
+    MigrationError,
+    alembic_config,
+    script_directory,
+    upgrade_to_head,
+)
 from panel.settings import Settings
 from tests.integration.panel.conftest import make_user
 
 MODEL_TABLES = {"users", "refresh_tokens", "access_tokens", "secrets", "audit_log"}
+HEAD = script_directory().get_current_head()
 
 
 def schema_differences(engine: Engine) -> list[object]:
@@ -56,7 +63,7 @@ def test_the_migrations_build_exactly_the_models_schema(url: str) -> None:
 def test_an_app_on_a_new_data_dir_gets_the_migrated_schema(tmp_path: Path) -> None:
     create_app(Settings(data_dir=tmp_path / "data"))
 
-    assert version(tmp_path / "data" / "panel.db") == [INITIAL_REVISION]
+    assert version(tmp_path / "data" / "panel.db") == [HEAD]
     assert schema_differences(make_engine(database_url(Settings(data_dir=tmp_path / "data")))) == []
 
 
@@ -78,7 +85,7 @@ def test_the_app_starts_twice_on_the_same_data_dir_and_keeps_its_data(tmp_path: 
 
     with again.app_context():
         assert get_session().scalar(select(User.role).where(User.username == "alice")) == "editor"
-    assert version(tmp_path / "data" / "panel.db") == [INITIAL_REVISION]
+    assert version(tmp_path / "data" / "panel.db") == [HEAD]
 
 
 def legacy_database(data_dir: Path, without: str | None = None) -> Engine:
@@ -96,7 +103,7 @@ def test_a_database_made_by_create_all_is_stamped_and_keeps_its_rows(tmp_path: P
 
     app = create_app(Settings(data_dir=tmp_path / "data"))
 
-    assert version(tmp_path / "data" / "panel.db") == [INITIAL_REVISION]
+    assert version(tmp_path / "data" / "panel.db") == [HEAD]
     assert schema_differences(engine) == []
     with app.app_context():
         assert get_session().scalar(select(User.username)) == "old"
@@ -145,7 +152,7 @@ def test_workers_starting_together_migrate_one_at_a_time(tmp_path: Path, url: st
         thread.join()
 
     assert errors == []
-    assert version(tmp_path / "panel.db") == [INITIAL_REVISION]
+    assert version(tmp_path / "panel.db") == [HEAD]
     assert schema_differences(make_engine(url)) == []
 
 
@@ -157,7 +164,7 @@ def test_the_db_commands_show_downgrade_and_upgrade_the_database(tmp_path: Path)
 
     assert runner.invoke(args=["db", "current"]).output.strip() == "base (no revision recorded)"
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
-    assert runner.invoke(args=["db", "current"]).output.strip() == f"{INITIAL_REVISION} (head)"
+    assert runner.invoke(args=["db", "current"]).output.strip() == f"{HEAD} (head)"
 
     down = runner.invoke(args=["db", "downgrade", "base"])
     assert down.exit_code == 0, down.output
@@ -165,13 +172,14 @@ def test_the_db_commands_show_downgrade_and_upgrade_the_database(tmp_path: Path)
     assert runner.invoke(args=["db", "current"]).output.strip() == "base (no revision recorded)"
 
 
-def test_db_history_lists_the_initial_revision(tmp_path: Path) -> None:
+def test_db_history_lists_the_revisions(tmp_path: Path) -> None:
     runner = create_app(Settings(data_dir=tmp_path / "data")).test_cli_runner()
 
     result = runner.invoke(args=["db", "history"])
 
     assert result.exit_code == 0
-    assert f"<base> -> {INITIAL_REVISION} (head)" in result.output
+    assert f"<base> -> {INITIAL_REVISION}," in result.output
+    assert f"{INITIAL_REVISION} -> {HEAD} (head)" in result.output
 
 
 def test_db_upgrade_with_sql_prints_the_statements_without_running_them(tmp_path: Path) -> None:
@@ -192,4 +200,44 @@ def test_db_downgrade_to_an_unknown_revision_fails_naming_it(tmp_path: Path) -> 
 
     assert result.exit_code == 1
     assert "nosuchrev" in result.output
-    assert version(tmp_path / "data" / "panel.db") == [INITIAL_REVISION]
+    assert version(tmp_path / "data" / "panel.db") == [HEAD]
+
+
+# ---------------------------------------------------------------------------- 0002: users get a uid
+
+
+def test_a_database_at_the_initial_revision_upgrades_with_a_uid_per_user(url: str, tmp_path: Path) -> None:
+    """Users of an older database get distinct random uids and generation 0; their refresh and personal
+    access tokens keep working; a downgrade drops the columns again without losing a row."""
+    command.upgrade(alembic_config(url), INITIAL_REVISION)
+    with sqlite3.connect(tmp_path / "panel.db") as connection:
+        for name in ("ann", "bob", "cy"):
+            connection.execute(
+                "INSERT INTO users (username, password_hash, role, created_at, disabled) "
+                "VALUES (?, 'x', 'editor', '2026-01-01 00:00:00', 0)",
+                (name,),
+            )
+        connection.execute(
+            "INSERT INTO refresh_tokens (user_id, token_hash, created_at, expires_at) "
+            "VALUES (2, 'h', '2026-01-01 00:00:00', '2036-01-01 00:00:00')"
+        )
+
+    command.upgrade(alembic_config(url), "head")
+
+    engine = make_engine(url)
+    assert schema_differences(engine) == []
+    with sqlite3.connect(tmp_path / "panel.db") as connection:
+        rows = connection.execute("SELECT username, uid, token_generation FROM users ORDER BY id").fetchall()
+        assert [name for name, _, _ in rows] == ["ann", "bob", "cy"]
+        uids = [uid for _, uid, _ in rows]
+        assert len(set(uids)) == 3 and all(len(uid) == 32 for uid in uids)
+        assert {generation for _, _, generation in rows} == {0}
+        assert connection.execute("SELECT user_id FROM refresh_tokens").fetchall() == [(2,)]
+        with pytest.raises(sqlite3.IntegrityError):  # the uid index is unique
+            connection.execute("UPDATE users SET uid = ? WHERE username = 'cy'", (uids[0],))
+
+    command.downgrade(alembic_config(url), INITIAL_REVISION)
+    with sqlite3.connect(tmp_path / "panel.db") as connection:
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(users)")}
+        assert "uid" not in columns and "token_generation" not in columns
+        assert connection.execute("SELECT count(*) FROM refresh_tokens").fetchone() == (1,)

@@ -148,11 +148,6 @@ def test_refs_resolve(anon: FlaskClient) -> None:
         assert name in spec["components"][section]
 
 
-def test_a_browser_at_the_root_lands_on_the_docs(anon: FlaskClient) -> None:
-    resp = anon.get("/")
-    assert (resp.status_code, resp.headers["Location"]) == (302, "/api/docs")
-
-
 def test_docs_page_is_public_and_self_contained(anon: FlaskClient) -> None:
     resp = anon.get("/api/docs")
     assert resp.status_code == 200 and resp.mimetype == "text/html"

@@ -6,11 +6,8 @@ on Ctrl-C or when one of them dies.
 from __future__ import annotations
 
 import os
-import queue
-import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -22,75 +19,11 @@ import requests
 
 from plexsim.dataset import generate
 from plexsim.server import SimulatorConfig, start_background
-from tests.support.ports import free_port
+from tests.support.panel_stack import ADMIN_LINE, Launcher
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
-READY_LINE = "Ctrl-C stops everything."
-PID_LINE = re.compile(r"^(redis|plexsim|panel): +(\S+)  \(pid (\d+)")
 
 pytestmark = pytest.mark.slow
-
-
-class Launcher:
-    """The launcher process with its combined output read line by line on a thread."""
-
-    def __init__(self, tmp_path: Path, **extra_env: str) -> None:
-        self.panel_port = free_port()
-        env = {
-            **os.environ,
-            "KOMETA_PANEL_DATA_DIR": str(tmp_path / "data"),
-            "KOMETA_PANEL_PORT": str(self.panel_port),
-            "PLEXSIM_PORT": str(free_port()),
-            "KOMETA_PANEL_REDIS_PORT": str(free_port()),
-            **extra_env,
-        }
-        for name in ("KOMETA_PANEL_REDIS_URL", "KOMETA_PANEL_PLEX_URL", "KOMETA_PANEL_PLEX_TOKEN"):
-            if name not in extra_env:
-                env.pop(name, None)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "panel.stack"],
-            cwd=tmp_path,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-
-    def wait_ready(self, timeout: float = 60.0) -> dict[str, tuple[str, int]]:
-        """Read output until the ready line; return {service: (url, pid)} from the printed lines."""
-        deadline = time.monotonic() + timeout
-        while READY_LINE not in self.seen:
-            try:
-                self.seen.append(self.lines.get(timeout=0.1))
-            except queue.Empty:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("the stack did not get ready:\n" + self.output()) from None
-        return {m[1]: (m[2], int(m[3])) for line in self.seen if (m := PID_LINE.match(line))}
-
-    def output(self) -> str:
-        """Everything printed so far."""
-        while not self.lines.empty():
-            self.seen.append(self.lines.get())
-        return "\n".join(self.seen)
-
-    def stop(self) -> None:
-        """SIGTERM first, so the launcher stops its children even when a test failed half-way."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 @pytest.fixture
@@ -105,9 +38,6 @@ def launch(tmp_path: Path) -> Iterator[Callable[..., Launcher]]:
     yield make
     for launcher in started:
         launcher.stop()
-
-
-ADMIN_LINE = re.compile(r"^admin: +created user 'admin' with password (\S+)$", re.M)
 
 
 def auth_headers(launcher: Launcher, panel_url: str) -> dict[str, str]:
@@ -254,3 +184,63 @@ def test_a_bad_worker_count_stops_before_anything_starts(launch: Callable[..., L
     output = launcher.output()
     assert "KOMETA_PANEL_WORKERS must be a whole number from 1 to 256, got 'many'" in output
     assert "redis:" not in output and "panel:" not in output
+
+
+COLD_FILES = {
+    "collections/cold_{i}.yml": "collections:\n  Cold {i}:\n    plex_search:\n      all:\n        year.gte: 2000\n",
+    "overlays/cold_{i}.yml": "overlays:\n  Cold {i}:\n    plex_search:\n      all:\n        year.gte: 2000\n",
+    "playlists/cold_{i}.yml": "playlists:\n  Cold {i}:\n    libraries: Movies\n    plex_search:\n      all:\n        year.gte: 2000\n",
+    "metadata/cold_{i}.yml": "metadata:\n  Cold {i}:\n    summary: written on a cold panel\n",
+}
+
+
+def test_the_first_concurrent_writes_after_start_all_land(launch: Callable[..., Launcher]) -> None:
+    """A panel process that has validated nothing yet gets twenty writes of every file kind at once: each
+    compiles the schemas it needs on first use, in parallel threads, and every write lands (no 500)."""
+    launcher = launch(KOMETA_PANEL_WORKERS="1", KOMETA_PANEL_THREADS="20")
+    panel_url = launcher.wait_ready()["panel"][0]
+    headers = auth_headers(launcher, panel_url)
+    base = requests.get(panel_url + "/api/files/config.yml", headers=headers, timeout=10).json()["data"][
+        "commit"
+    ]
+    start = threading.Barrier(20)
+    templates = list(COLD_FILES.items())
+
+    def write(i: int) -> requests.Response:
+        path, content = templates[i % len(templates)]
+        body = {"content": content.format(i=i), "base": base, "message": f"cold writer {i}"}
+        start.wait()
+        return requests.put(
+            f"{panel_url}/api/files/{path.format(i=i)}", headers=headers, json=body, timeout=60
+        )
+
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(write, range(20)))
+    assert [a.status_code for a in answers] == [200] * 20, [a.text for a in answers if a.status_code != 200]
+
+
+def test_a_kept_plexsim_token_starting_with_a_dash_starts_and_never_shows_in_ps(
+    tmp_path: Path, launch: Callable[..., Launcher]
+) -> None:
+    """``token_urlsafe`` starts a token with ``-`` now and then, and the token is kept: such a data
+    directory must start, and no process's command line (what ``ps`` shows) holds the token."""
+    token = "-" + "x" * 31
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "plexsim-token").write_text(token + "\n")
+    launcher = launch(KOMETA_PANEL_WORKERS="1")
+    services = launcher.wait_ready()
+    plexsim_url, plexsim_pid = services["plexsim"]
+    assert requests.get(plexsim_url + "/library/sections", timeout=10).status_code == 401
+    headers = {"X-Plex-Token": token, "Accept": "application/json"}
+    assert requests.get(plexsim_url + "/library/sections", headers=headers, timeout=10).status_code == 200
+    panel_url = services["panel"][0]
+    status = requests.get(
+        panel_url + "/api/system/status", headers=auth_headers(launcher, panel_url), timeout=10
+    )
+    assert status.json()["data"]["plex"]["reachable"] is True
+    pids = (
+        [pid for _, pid in services.values()] + sorted(children(services["panel"][1])) + [launcher.proc.pid]
+    )
+    for pid in pids:
+        assert token.encode() not in Path(f"/proc/{pid}/cmdline").read_bytes(), pid
+    assert plexsim_pid in pids

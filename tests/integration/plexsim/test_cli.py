@@ -290,3 +290,27 @@ def test_export_to_an_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert str(target) in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_token_can_come_from_a_file_and_may_start_with_a_dash(
+    simulators: list[Simulator], tmp_path: Path
+) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_text("-starts-with-a-dash\n", encoding="utf-8")
+    sim = Simulator("--token-file", str(token_file), token=None)
+    simulators.append(sim)
+    sim.wait_ready()
+    assert requests.get(sim.url + "/library/sections", timeout=10).status_code == 401
+    answer = requests.get(
+        sim.url + "/library/sections", headers={"X-Plex-Token": "-starts-with-a-dash"}, timeout=10
+    )
+    assert answer.status_code == 200
+    assert b"-starts-with-a-dash" not in Path(f"/proc/{sim.process.pid}/cmdline").read_bytes()
+
+
+def test_a_missing_or_empty_token_file_is_a_clear_error(tmp_path: Path) -> None:
+    result = failed_start("--token-file", str(tmp_path / "none"))
+    assert result.returncode != 0 and f"--token-file {tmp_path / 'none'}" in result.stderr
+    (tmp_path / "empty").write_text("\n", encoding="utf-8")
+    result = failed_start("--token-file", str(tmp_path / "empty"))
+    assert "the first line holds no token" in result.stderr and "Traceback" not in result.stderr

@@ -116,7 +116,23 @@ def test_visibility_takes_a_bool_or_a_schedule() -> None:
 def test_label_plans(
     current: list[str], details: dict[str, object], add: list[str], remove: list[str]
 ) -> None:
-    assert _label_edits(current, details) == (add, remove)
+    assert _label_edits(current, details, []) == (add, remove)
+
+
+@pytest.mark.parametrize(
+    ("current", "details", "add", "remove"),
+    [
+        ([], {}, ["Kometa", "Genre"], []),
+        (["kometa", "Genre"], {}, [], []),
+        (["Kometa", "Genre", "Old"], {"label.sync": ["New"]}, ["New"], ["Old"]),
+        (["Kometa", "Genre"], {"label.remove": ["Kometa", "genre"]}, [], []),
+    ],
+)
+def test_the_engines_own_labels_are_added_and_never_removed(
+    current: list[str], details: dict[str, object], add: list[str], remove: list[str]
+) -> None:
+    """Kometa labels every collection it manages `Kometa` (and a dynamic one its mapping name)."""
+    assert _label_edits(current, details, ["Kometa", "Genre"]) == (add, remove)
 
 
 @pytest.mark.parametrize(

@@ -61,7 +61,8 @@ def test_string_modifiers(key: str, expected: Pairs) -> None:
     ],
 )
 def test_tag_modifiers(key: str, value: Any, expected: Pairs) -> None:
-    assert terms({"all": {key: value}}) == expected
+    """Under `any:` a list is any of its values (one comma-joined term)."""
+    assert terms({"any": {key: value}}) == expected
 
 
 def test_tag_ids_translate_names_and_keep_unknown_ones() -> None:
@@ -74,11 +75,36 @@ def test_tag_ids_translate_names_and_keep_unknown_ones() -> None:
 
     spec = {"all": {"genre": ["Action", "Horror"], "collection.not": "Alien", "content_rating": "R"}}
     assert terms(spec, tag_ids=lookup) == [
-        ("genre", "12,Horror"),
+        ("genre", "12"),
+        ("genre", "Horror"),
         ("collection!", "99"),
         ("contentRating", "R"),
     ]
     assert calls == [("genre", "Action"), ("genre", "Horror"), ("collection", "Alien")]
+
+
+def test_a_list_under_all_wants_every_value_as_in_kometa() -> None:
+    """Kometa ANDs a list under `all:` (both genres; G and PG at once finds nothing) and ORs it under
+    `any:`. Plex ANDs repeated keys, so the AND stays one search; inside a group it is `and=1`."""
+    assert terms({"all": {"genre": ["Action", "Comedy"]}}) == [("genre", "Action"), ("genre", "Comedy")]
+    assert terms({"all": {"content_rating": ["G", "PG"]}}) == [
+        ("contentRating", "G"),
+        ("contentRating", "PG"),
+    ]
+    assert terms({"any": {"genre": ["Action", "Comedy"]}}) == [("genre", "Action,Comedy")]
+    assert terms({"any": {"year": 2000, "all": {"genre": ["Action", "Comedy"]}}}) == [
+        ("push", "1"),
+        ("year", "2000"),
+        ("or", "1"),
+        ("push", "1"),
+        ("genre", "Action"),
+        ("and", "1"),
+        ("genre", "Comedy"),
+        ("pop", "1"),
+        ("pop", "1"),
+    ]
+    assert terms({"all": {"any": {"genre": ["Action", "Comedy"]}}}) == [("genre", "Action,Comedy")]
+    assert terms({"genre": ["Action", "Comedy"]}) == [("genre", "Action,Comedy")]
 
 
 @pytest.mark.parametrize(
@@ -105,7 +131,7 @@ def test_tag_ids_translate_names_and_keep_unknown_ones() -> None:
     ],
 )
 def test_number_modifiers(key: str, value: Any, expected: Pairs) -> None:
-    assert terms({"all": {key: value}}) == expected
+    assert terms({"any": {key: value}}) == expected
 
 
 @pytest.mark.parametrize(

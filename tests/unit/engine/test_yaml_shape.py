@@ -9,7 +9,7 @@ import pytest
 
 from modules.errors import ConfigError
 from modules.validate_document import load_document
-from modules.yaml_shape import MAX_ALIAS_VALUES, MAX_DEPTH
+from modules.yaml_shape import MAX_ALIAS_BYTES, MAX_ALIAS_VALUES, MAX_DEPTH
 from modules.yamlio import parse
 
 
@@ -29,7 +29,8 @@ def nested(depth: int) -> str:
 
 def test_an_alias_bomb_is_refused_at_the_heaviest_anchor() -> None:
     [problem] = load_document(alias_bomb(9), "collections/bomb.yml").problems
-    assert (problem.file, problem.line, problem.column) == ("collections/bomb.yml", 9, 6)
+    assert (problem.file, problem.line, problem.column) == ("collections/bomb.yml", 10, 44)  # *i's first use
+    assert "the value anchored at line 9, column 6 appears 2 times" in problem.message
     assert (problem.severity, problem.code) == ("error", "yaml-limits")
     assert f"at most {MAX_ALIAS_VALUES:,}" in problem.message
     with pytest.raises(ConfigError, match="aliases stand for") as raised:
@@ -78,3 +79,34 @@ def test_tabs_the_engine_refuses_are_refused_by_the_validator_too() -> None:
 def test_a_recursive_alias_does_not_loop() -> None:
     document = load_document("a: &x [1, *x]\n", "odd.yml")
     assert all(problem.code != "yaml-limits" for problem in document.problems)
+
+
+def text_bomb(copies: int, size: int = 100_000) -> str:
+    """One long summary anchored once, then aliased ``copies`` times in a label list: little to write,
+    ``copies * size`` bytes once expanded."""
+    labels = ", ".join(["*s"] * copies)
+    return f"collections:\n  Big:\n    plex_all: true\n    summary: &s {'x' * size}\n    label: [{labels}]\n"
+
+
+def test_a_long_text_aliased_many_times_is_refused_at_its_first_alias() -> None:
+    """2,000 aliases of a 100 KB summary: 2,001 values, but 200 MB expanded."""
+    [problem] = load_document(text_bomb(2000), "collections/wide.yml").problems
+    assert (problem.line, problem.column, problem.code) == (5, 13, "yaml-limits")
+    assert f"at most {MAX_ALIAS_BYTES:,}" in problem.message and "200,000,000 more bytes" in problem.message
+    assert "anchored at line 4, column 14 appears 2,001 times" in problem.message
+    with pytest.raises(ConfigError, match="more bytes than it writes out") as raised:
+        parse(text_bomb(2000), "collections/wide.yml")
+    assert raised.value.location.line == 5  # type: ignore[union-attr]
+
+
+def test_a_long_text_aliased_within_the_byte_limit_is_fine() -> None:
+    assert load_document(text_bomb(15), "collections/wide.yml").problems == []
+    assert len(parse(text_bomb(15), "collections/wide.yml")["collections"]["Big"]["label"]) == 15
+
+
+def test_many_short_texts_written_out_are_not_aliases() -> None:
+    """Identical long values written out in full are what the file holds, not expansion."""
+    text = "collections:\n" + "".join(
+        f"  C{i}:\n    plex_all: true\n    summary: {'y' * 100}\n" for i in range(5_000)
+    )
+    assert load_document(text, "collections/many.yml").problems == []

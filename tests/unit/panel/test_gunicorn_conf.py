@@ -37,3 +37,16 @@ def test_long_request_lines_and_headers_fit() -> None:
     """A long query string or a large ``Authorization`` header reaches the app instead of gunicorn's HTML."""
     assert gunicorn_conf.limit_request_line >= 8190
     assert gunicorn_conf.limit_request_field_size >= 16380
+
+
+def test_a_worker_freezes_its_app_and_collects_young_objects_less_often() -> None:
+    """Run in a fresh interpreter: the hook changes the process's garbage collector."""
+    import subprocess
+    import sys
+
+    code = (
+        "import gc; from panel.gunicorn_conf import post_worker_init; post_worker_init(None); "
+        "print(gc.get_threshold()[0], gc.get_freeze_count() > 0)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == [str(gunicorn_conf.GC_YOUNG_THRESHOLD), "True"]

@@ -104,7 +104,7 @@ def test_defaults_come_from_the_folder_of_the_library_type() -> None:
         ("default", "genre", "defaults/both/genre.yml", "defaults"),
     ]
     assert [f.path for f in series[0].files] == ["defaults/show/decade.yml"]
-    assert [d.name for d in uses["Films"].definitions("dynamic_collection")] == ["Decades", "Genres"]
+    assert [d.name for d in uses["Films"].definitions("dynamic_collection")] == ["Decade", "Genre"]
 
 
 def test_kometa_defaults_not_shipped_are_unsupported_not_errors() -> None:

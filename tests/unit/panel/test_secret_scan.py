@@ -45,8 +45,9 @@ def test_plex_token_in_config() -> None:
     assert (finding.file, finding.line, finding.column) == ("config.yml", 3, 10)
     assert (finding.pointer, finding.key, finding.kind) == ("/plex/token", "token", "plex_token")
     assert finding.message == (
-        "plex.token looks like a Plex token; replace it with <<plextoken>> and set the secret in the panel "
-        "(or KOMETA_PLEXTOKEN)"
+        "plex.token looks like a Plex token; replace it with <<plextoken>> and store it in the panel's "
+        "secret store as 'plextoken' (Secrets, or PUT /api/secrets/plextoken), or set KOMETA_PLEXTOKEN "
+        "(or pass --kometa-plextoken) where the engine runs"
     )
 
 
@@ -385,3 +386,66 @@ def test_stored_values_are_found_anywhere_short_ones_are_ignored() -> None:
     assert [(f.line, f.column, f.kind) for f in found] == [(2, 7, "stored_secret"), (3, 3, "stored_secret")]
     assert all("<<tmdb_key>>" in f.message for f in found)
     assert scan_values({"f.yml": "b: true true\n"}, {"flag": "true"}) == []
+
+
+# --------------------------------------------------------------------------- stored values, as YAML reads them
+
+STORED = {"pin_code": "Zebra-Hunter-2047", "phrase": "correct horse battery staple"}
+
+
+@pytest.mark.parametrize(
+    ("value", "place"),
+    [
+        ('"\\x5aebra-Hunter-2047"', (4, 14)),  # one escaped character
+        ('"\\u005Aebra-Hunter-\\x32047"', (4, 14)),
+        ('"Zebra-Hunter-\\\n      2047"', (4, 14)),  # an escaped line break joins the lines
+        ('"correct horse\n      battery staple"', (4, 14)),  # a folded double-quoted scalar
+        ("'correct horse\n      battery staple'", (4, 14)),
+        ("correct horse\n      battery staple", (4, 14)),  # a plain scalar over two lines
+        (">-\n      correct horse\n      battery staple", (4, 14)),
+        ("!!str Zebra-Hunter-2047", (4, 20)),  # literal: found in the text itself
+    ],
+)
+def test_a_stored_value_is_found_however_yaml_spells_it(value: str, place: tuple[int, int]) -> None:
+    text = f"collections:\n  A:\n    plex_all: true\n    summary: {value}\n"
+    [finding] = scan_files({"collections/a.yml": text}, STORED)
+    assert (finding.file, finding.line, finding.column, finding.kind) == (
+        "collections/a.yml",
+        *place,
+        "stored_secret",
+    )
+    name = "pin_code" if "Zebra" in value or "x5a" in value or "u005A" in value else "phrase"
+    assert f"<<{name}>>" in finding.message
+
+
+def test_a_stored_value_in_a_key_or_through_an_alias_is_found_once() -> None:
+    text = 'x: &p "\\x5aebra-Hunter-2047"\ny: [*p, *p]\n"\\x5aebra-Hunter-2047": 1\n'
+    found = scan_files({"f.yml": text}, STORED)
+    assert [(f.line, f.column) for f in found] == [(1, 7), (3, 1)]
+
+
+def test_a_literal_stored_value_is_reported_once_not_again_as_parsed() -> None:
+    text = "a:\n  b: 'Zebra-Hunter-2047'\n"
+    assert [(f.line, f.column) for f in scan_files({"f.yml": text}, STORED)] == [(2, 7)]
+
+
+def test_text_that_does_not_parse_is_still_searched_literally() -> None:
+    text = "a: [Zebra-Hunter-2047\n"
+    assert [(f.line, f.column) for f in scan_files({"f.yml": text}, STORED)] == [(1, 5)]
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        (f"plex:\n  token: {TMDB}xyz\n", "config.yml"),  # not shaped like a Plex token: still <<plextoken>>
+        (f"libraries:\n  Movies:\n    plex:\n      token: {GITHUB[4:]}\n", "config.yml"),
+        (f"# token: {PLEX}\nplex:\n  token: <<plextoken>>\n", "config.yml"),
+    ],
+)
+def test_every_plex_token_hint_names_the_starter_placeholder_and_both_places(text: str, where: str) -> None:
+    """The starter config and README use <<plextoken>> / KOMETA_PLEXTOKEN; hints say the same, and name
+    both the panel's secret store and the engine's environment."""
+    [finding] = scan_text(text, where)
+    assert "<<plextoken>>" in finding.message or "comment" in finding.message
+    assert "plex_token" not in finding.message and "PLEX_TOKEN" not in finding.message
+    assert "secret store" in finding.message and "where the engine runs" in finding.message

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,33 @@ def test_without_a_configured_key_one_is_generated_into_the_data_dir_readable_on
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert load_secrets_key(settings) == key
     Fernet(key.encode())
+
+
+def _load_at_once(settings: Settings, count: int) -> list[str]:
+    """``load_secrets_key`` called by ``count`` threads released together."""
+    keys: list[str] = []
+    start = threading.Barrier(count)
+
+    def load() -> None:
+        start.wait()
+        keys.append(load_secrets_key(settings))
+
+    threads = [threading.Thread(target=load) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return keys
+
+
+def test_threads_generating_the_key_at_once_all_get_the_one_written(tmp_path: Path) -> None:
+    """First use in several threads at once: nobody reads the key file before its key is in it (an empty
+    read would derive a different key and encrypt secrets no later start can open)."""
+    for attempt in range(40):
+        settings = Settings(data_dir=tmp_path / str(attempt))
+        keys = _load_at_once(settings, 8)
+        written = (settings.data_dir / "secrets_key").read_text()
+        assert keys == [written] * 8 and written
 
 
 def test_a_configured_key_wins_and_no_key_file_is_written(tmp_path: Path) -> None:

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import importlib.util
 import textwrap
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from referencing import Registry, Resource
 
-from modules.schema_check import equal
+from modules.schema_check import Compiler, Unsupported, equal
 from modules.validate_document import load_document
-from modules.validate_schema import KINDS, fast_check, schemas, validator
+from modules.validate_schema import KINDS, fast_check, registry, schemas, validator
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -139,3 +141,48 @@ def test_fast_check_agrees_on_random_documents(kind: str, data: Any) -> None:
 )
 def test_equality_is_json_equality(one: Any, two: Any, same: bool) -> None:
     assert equal(one, two) is same
+
+
+def _compile_at_once(samples: dict[str, Any]) -> list[str]:
+    """Each kind's schema compiled twice at once by its own threads on one cold compiler, each check
+    used at once on a sample; the errors they met."""
+    compiler, errors = Compiler(registry()), []
+    start = threading.Barrier(len(KINDS) * 2)
+
+    def run(kind: str) -> None:
+        start.wait()
+        try:
+            compiler.compile_uri(schemas()[kind]["$id"])(samples[kind])
+        except Exception as exc:  # the failure the test looks for, reported by the caller
+            errors.append(f"{kind}: {exc!r}")
+
+    threads = [threading.Thread(target=run, args=(kind,)) for kind in [*KINDS, *KINDS]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def test_threads_compiling_at_once_never_get_an_unfinished_check() -> None:
+    """The kinds share common.json's subschemas: no thread meets a placeholder another has not filled."""
+    samples = {kind: data for kind, data in reversed(_documents())}
+    for _round in range(5):
+        assert _compile_at_once(samples) == []
+
+
+def test_a_failed_compile_leaves_no_placeholder_behind() -> None:
+    """A schema that cannot be compiled raises Unsupported every time it is reached, also from a
+    subschema that refers back to it, instead of leaving an unfilled entry that fails when called."""
+    root = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "/x.json",
+        "contains": {"type": "string"},
+        "properties": {"node": {"$ref": "#/$defs/node"}},
+        "$defs": {"node": {"type": "object", "properties": {"up": {"$ref": "/x.json"}}}},
+    }
+    compiler = Compiler(Registry().with_resource("/x.json", Resource.from_contents(root)))
+    with pytest.raises(Unsupported):
+        compiler.compile_uri("/x.json")
+    with pytest.raises(Unsupported):
+        compiler.compile_uri("/x.json#/$defs/node")

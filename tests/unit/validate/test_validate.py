@@ -703,3 +703,14 @@ def test_positions_follow_anchors_and_merge_keys() -> None:
     assert [(p.line, p.column, p.code, p.pointer) for p in problems] == [
         (3, 5, "schema-enum", "/collections/A/collection_mode")
     ]
+
+
+def test_placeholder_warnings_name_the_secret_store_and_the_engines_environment() -> None:
+    """The starter config's <<plextoken>>: the hint says where the value may live, both places, the same
+    way as the panel's secret scan."""
+    problems = validate_text((ROOT / "config-repo" / "config.yml").read_text(encoding="utf-8"), "config.yml")
+    token = next(p for p in problems if p.pointer == "/plex/token")
+    assert "panel's secret store" in token.message and "KOMETA_PLEXTOKEN" in token.message
+    assert token.hint is not None
+    assert "PUT /api/secrets/plextoken" in token.hint and "KOMETA_PLEXTOKEN" in token.hint
+    assert "--kometa-plextoken" in token.hint and "where the engine runs" in token.hint

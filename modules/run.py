@@ -105,7 +105,7 @@ class Planned:
         return self.error is None and not (self.no_keys or self.duplicate or self.stale)
 
 
-def plan_file(
+def file_templater(
     context: LibraryContext,
     library_name: str,
     library_variables: dict[str, Any],
@@ -114,12 +114,9 @@ def plan_file(
     fetch: Callable[[str], str] | None,
     warn: Callable[[str], None],
     remote: RemoteFiles | None = None,
-) -> list[Planned]:
-    """The collections one file builds in a library, templated as the run builds them, in file order.
-
-    Reads Plex only through ``context`` (dynamic keys), so the panel can ask what a file builds."""
-    from modules.templates import TemplateError
-
+) -> Callable[[str, dict[str, Any]], dict[str, Any]]:
+    """How a run applies templates to one file's definitions: the file's own and external templates, with
+    the library's and the file block's template variables (the panel's preview uses the same)."""
     templates, external = merged_templates(
         collection_file, config_dir, DEFAULTS_DIR, context.libtype, fetch, warn=warn, remote=remote
     )
@@ -137,6 +134,28 @@ def plan_file(
             today=context.now.date(),
         )
 
+    return apply
+
+
+def plan_file(
+    context: LibraryContext,
+    library_name: str,
+    library_variables: dict[str, Any],
+    collection_file: CollectionFile,
+    config_dir: Path,
+    fetch: Callable[[str], str] | None,
+    warn: Callable[[str], None],
+    remote: RemoteFiles | None = None,
+) -> list[Planned]:
+    """The collections one file builds in a library, templated as the run builds them, in file order.
+
+    Reads Plex only through ``context`` (dynamic keys), so the panel can ask what a file builds."""
+    from modules.templates import TemplateError
+
+    apply = file_templater(
+        context, library_name, library_variables, collection_file, config_dir, fetch, warn, remote
+    )
+    variables = {**library_variables, **collection_file.ref.template_variables}
     plans: list[Planned] = []
     for name, data in collection_file.collections.items():
         location = where(collection_file.collections, collection_file.source, name)

@@ -52,10 +52,12 @@ def documented(
     data: Any = None,
     status: int | tuple[int, ...] = 200,
     optional_body: bool = False,
+    media: Mapping[str, type[BaseModel] | dict[str, Any]] | None = None,
 ) -> Callable[[View], View]:
     """Declare a view's request body model, query model and path parameter types (each validated before
     the view runs, which receives ``body=`` and ``query=``), its answer's ``data`` type and success
-    status(es); the same declarations make its entry in the generated document."""
+    status(es); the same declarations make its entry in the generated document. ``media`` documents
+    request bodies the view reads itself (media type -> model or schema), such as a multipart upload."""
 
     def attach(view: View) -> View:
         statuses = (status,) if isinstance(status, int) else tuple(status)
@@ -77,6 +79,7 @@ def documented(
             "data": data,
             "status": statuses,
             "optional_body": optional_body,
+            "media": dict(media or {}),  # bodies the view reads itself (a multipart upload, a raw .zip)
         }
         checked.openapi_doc = doc  # type: ignore[attr-defined]
         return checked  # type: ignore[return-value]
@@ -94,6 +97,7 @@ RAW_OK: dict[str, tuple[str, dict[str, Any]]] = {
     "api.docs.openapi": ("application/json", {"type": "object"}),
     "api.docs.docs_page": ("text/html", _STR),
     "schemas.schema": ("application/schema+json", {"type": "object"}),
+    "api.posters.poster": ("image/*", {"type": "string", "format": "binary"}),
 }
 
 
@@ -272,6 +276,10 @@ def operation(
     if body is not None:
         content = {"application/json": {"schema": schemas.model(body)}}
         op["requestBody"] = {"required": not doc.get("optional_body"), "content": content}
+    media: dict[str, Any] = doc.get("media") or {}
+    if media:
+        content = {k: {"schema": v if isinstance(v, dict) else schemas.model(v)} for k, v in media.items()}
+        op["requestBody"] = {"required": True, "content": content}
     return op
 
 

@@ -162,7 +162,7 @@ def _run(
         # Kometa's separators: created empty, never below the minimum, members left as they are
         result = BuildResult(keys=context.members(definition.name) if existing else [])
     else:
-        result = _build(context, definition, run)
+        result = build_members(context, definition, run)
     found = _found(context, definition, result, existing)
     if found is not None and found < definition.minimum_items:
         message = f"Minimum {definition.minimum_items} not met: the builders found {found} item(s)"
@@ -253,7 +253,7 @@ def _found(
     return None
 
 
-def _build(context: LibraryContext, definition: CollectionDefinition, run: RunSettings) -> BuildResult:
+def build_members(context: LibraryContext, definition: CollectionDefinition, run: RunSettings) -> BuildResult:
     """Run the builders; a definition's own ignore_ids / ignore_imdb_ids add to the library's."""
     if not (definition.ignore_ids or definition.ignore_imdb_ids) or run.guids is None:
         return build(context, definition)

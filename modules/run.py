@@ -100,7 +100,7 @@ class Planned:
         return self.error is None and not (self.no_keys or self.duplicate or self.stale)
 
 
-def plan_file(
+def _templater(
     context: LibraryContext,
     library_name: str,
     library_variables: dict[str, Any],
@@ -108,12 +108,9 @@ def plan_file(
     config_dir: Path,
     fetch: Callable[[str], str] | None,
     warn: Callable[[str], None],
-) -> list[Planned]:
-    """The collections one file builds in a library, templated as the run builds them, in file order.
-
-    Reads Plex only through ``context`` (dynamic keys), so the panel can ask what a file builds."""
-    from modules.templates import TemplateError
-
+) -> Callable[[str, dict[str, Any]], dict[str, Any]]:
+    """How a run applies templates to one file's definitions: the file's own and external templates, with
+    the library's and the file block's template variables."""
     templates, external = merged_templates(
         collection_file, config_dir, DEFAULTS_DIR, context.libtype, fetch, warn=warn
     )
@@ -131,6 +128,39 @@ def plan_file(
             today=context.now.date(),
         )
 
+    return apply
+
+
+def file_templater(
+    context: LibraryContext,
+    library: LibraryConfig,
+    collection_file: CollectionFile,
+    config_dir: Path,
+    fetch: Callable[[str], str] | None,
+    warn: Callable[[str], None],
+) -> Callable[[str, dict[str, Any]], dict[str, Any]]:
+    """The templater a run uses for ``collection_file`` in ``library`` (the panel's preview uses the same)."""
+    return _templater(
+        context, library.name, library.template_variables, collection_file, config_dir, fetch, warn
+    )
+
+
+def plan_file(
+    context: LibraryContext,
+    library_name: str,
+    library_variables: dict[str, Any],
+    collection_file: CollectionFile,
+    config_dir: Path,
+    fetch: Callable[[str], str] | None,
+    warn: Callable[[str], None],
+) -> list[Planned]:
+    """The collections one file builds in a library, templated as the run builds them, in file order.
+
+    Reads Plex only through ``context`` (dynamic keys), so the panel can ask what a file builds."""
+    from modules.templates import TemplateError
+
+    apply = _templater(context, library_name, library_variables, collection_file, config_dir, fetch, warn)
+    variables = {**library_variables, **collection_file.ref.template_variables}
     plans: list[Planned] = []
     for name, data in collection_file.collections.items():
         location = where(collection_file.collections, collection_file.source, name)

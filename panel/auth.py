@@ -58,6 +58,7 @@ PUBLIC |= {("GET", "/api/openapi.json"), ("GET", "/api/docs")}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SELF_SERVICE = ("/api/auth/", "/api/tokens")
 ADMIN_ONLY = ("/api/users", "/api/secrets", "/api/audit")
+READ_ONLY_POSTS = frozenset({"/api/collections/preview"})  # computes an answer, writes nothing: any role
 
 hasher = PasswordHasher()
 
@@ -332,7 +333,7 @@ def required_role(method: str, path: str) -> str:
     """The lowest role allowed to call ``method path``."""
     if path.startswith(ADMIN_ONLY):
         return "admin"
-    if method in SAFE_METHODS or path.startswith(SELF_SERVICE):
+    if method in SAFE_METHODS or path.startswith(SELF_SERVICE) or path in READ_ONLY_POSTS:
         return "viewer"
     return "editor"
 
@@ -349,7 +350,8 @@ def guard() -> None:
     if ROLES.index(principal.user.role) < ROLES.index(need):
         raise ApiError(403, "forbidden", f"this needs the {need} role", {"required_role": need})
     scopes = principal.scopes
-    if scopes is not None and method not in SAFE_METHODS and "write" not in scopes:
+    writes = method not in SAFE_METHODS and path not in READ_ONLY_POSTS
+    if scopes is not None and writes and "write" not in scopes:
         raise ApiError(403, "forbidden", "this token has no 'write' scope", {"required_scope": "write"})
 
 

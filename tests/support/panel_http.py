@@ -1,10 +1,12 @@
 """The panel as a real HTTP server for tests: gunicorn with `panel/gunicorn_conf.py` (as `make run` starts
-it) on a free loopback port, over a new data directory, with an admin's bearer token."""
+it) on a free loopback port, over a new data directory, with an admin's bearer token; or an app object on
+werkzeug's threaded server (`serve`) for tests that drive one app they configured."""
 
 from __future__ import annotations
 
 import os
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from flask import Flask
+from werkzeug.serving import make_server
 
 from panel import create_app
 from panel.auth import create_user, issue_access_token
@@ -104,3 +108,33 @@ def _wait_health(proc: subprocess.Popen[bytes], port: int) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+@contextmanager
+def serve(app: Flask) -> Iterator[str]:
+    """``app`` served on 127.0.0.1 until the block ends; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="panel-http", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+def signed_in(app: Flask, base_url: str, username: str, role: str) -> requests.Session:
+    """A new user of ``role``, signed in through ``POST /api/auth/login``; a session sending its token."""
+    password = "correct horse battery staple"
+    with app.app_context():
+        session = get_session()
+        create_user(session, username, password, role)
+        session.commit()
+    answer = requests.post(
+        f"{base_url}/api/auth/login", json={"username": username, "password": password}, timeout=30
+    )
+    answer.raise_for_status()
+    client = requests.Session()
+    client.headers["Authorization"] = f"Bearer {answer.json()['data']['access_token']}"
+    return client

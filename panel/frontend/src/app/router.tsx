@@ -11,6 +11,8 @@ import { Layout } from './Layout';
 const FilesPage = lazy(() => import('../features/files/FilesPage'));
 const HistoryPage = lazy(() => import('../features/history/HistoryPage'));
 const CommitPage = lazy(() => import('../features/history/CommitPage'));
+const LibrariesPage = lazy(() => import('../features/libraries/LibrariesPage'));
+const LibraryPage = lazy(() => import('../features/libraries/LibraryPage'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return (
@@ -70,6 +72,22 @@ export const routes: RouteObject[] = [
         element: (
           <Lazy>
             <CommitPage />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'libraries',
+        element: (
+          <Lazy>
+            <LibrariesPage />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'libraries/:name',
+        element: (
+          <Lazy>
+            <LibraryPage />
           </Lazy>
         ),
       },

@@ -7,9 +7,10 @@ import { toastShown } from '../../app/uiSlice';
 import type { Commit, FileObject, Problem } from '../../shared/api/models';
 import { shortSha, timeAgo } from '../../shared/time';
 import { useDraft } from './drafts';
-import { YamlEditor } from './MonacoPanes';
-import { ProblemsList } from './ProblemsList';
-import { ReviewDialog } from './ReviewDialog';
+import { useSaveFileMutation } from './filesApi';
+import { YamlEditor } from '../../shared/editor/MonacoPanes';
+import { ProblemsList } from '../../shared/editor/ProblemsList';
+import { ReviewDialog } from '../../shared/editor/ReviewDialog';
 
 interface Props {
   file: FileObject;
@@ -26,6 +27,7 @@ export function FileEditor({ file, canEdit, line, onOpenProblem }: Props) {
   const [text, setText] = useState(() => draft?.content ?? file.content);
   const [reviewing, setReviewing] = useState(false);
   const [problems, setProblems] = useState<Problem[]>([]);
+  const [saveFile, { isLoading: saving }] = useSaveFileMutation();
   const base = draft?.base ?? file.commit;
   const dirty = text !== file.content;
 
@@ -112,6 +114,8 @@ export function FileEditor({ file, canEdit, line, onOpenProblem }: Props) {
           base={base}
           committed={file.content}
           draft={text}
+          save={(args) => saveFile({ path: file.path, body: args })}
+          saving={saving}
           onClose={() => setReviewing(false)}
           onCommitted={committed}
           onProblems={setProblems}

@@ -24,7 +24,7 @@ import { ErrorAlert } from '../../shared/ErrorAlert';
 import { shortSha } from '../../shared/time';
 import { hasRole } from '../auth/authSlice';
 import { useFileQuery } from '../files/filesApi';
-import { DiffView } from '../files/MonacoPanes';
+import { DiffView } from '../../shared/editor/MonacoPanes';
 import { useCommitQuery, useDiffQuery, useRevertMutation } from './historyApi';
 
 function FileAt({

@@ -1,5 +1,5 @@
-import { baseApi } from '../../shared/api/baseApi';
-import type { Problem } from '../../shared/api/models';
+import { baseApi } from '../api/baseApi';
+import type { Problem } from '../api/models';
 
 export interface ValidateArgs {
   base: string;

@@ -1,5 +1,5 @@
 import { List, ListItemButton, ListItemText, Typography } from '@mui/material';
-import type { Problem } from '../../shared/api/models';
+import type { Problem } from '../api/models';
 
 export function problemPlace(problem: Problem): string {
   const parts = [problem.file ?? '(tree)', problem.line, problem.column].filter(

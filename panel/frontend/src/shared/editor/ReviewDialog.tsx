@@ -11,19 +11,36 @@ import {
 } from '@mui/material';
 import { useState } from 'react';
 import { API_PATHS } from '../../api/paths';
-import { conflictOf, describeFailure, problemsOf, toFailure } from '../../shared/api/errors';
-import type { Commit, ConflictDetails, Problem } from '../../shared/api/models';
-import { shortSha } from '../../shared/time';
-import { useSaveFileMutation } from './filesApi';
+import { conflictOf, describeFailure, problemsOf, toFailure } from '../api/errors';
+import type { Commit, ConflictDetails, Problem } from '../api/models';
+import { shortSha } from '../time';
 import { DiffView } from './MonacoPanes';
 import { ProblemsList } from './ProblemsList';
 import { useValidateChangesQuery } from './validateApi';
 
+/** What committing answered: the commit, or the failure (RTK Query's mutation result shape). */
+export type SaveOutcome = { data: Commit } | { error: unknown };
+
+export interface SaveArgs {
+  content: string;
+  base: string;
+  message: string;
+}
+
 interface Props {
+  /** The file the change is in (names the diff's language and the default message). */
   path: string;
+  /** What is reviewed, when not the whole file (e.g. `collection X in movies.yml`). */
+  subject?: string;
   base: string;
   committed: string;
   draft: string;
+  /** Commit `content` (the right side, as reviewed or merged) on `base`. */
+  save: (args: SaveArgs) => Promise<SaveOutcome>;
+  saving: boolean;
+  /** Whether `draft` is the whole file, so /api/validate can check it and a 409 can merge it. */
+  wholeFile?: boolean;
+  defaultMessage?: string;
   onClose: () => void;
   onCommitted: (commit: Commit) => void;
   onProblems: (problems: Problem[]) => void;
@@ -65,9 +82,12 @@ function ValidationResult({ path, base, draft }: { path: string; base: string; d
  * (left) and the editable result (right), committed against the new head.
  */
 export function ReviewDialog(props: Props) {
-  const { path, committed, draft, onClose, onCommitted, onProblems, onOpenProblem } = props;
-  const [message, setMessage] = useState(`Update ${path}`);
-  const [save, { isLoading, error }] = useSaveFileMutation();
+  const { path, committed, draft, onClose, onCommitted, onProblems, onOpenProblem, save } = props;
+  const wholeFile = props.wholeFile ?? true;
+  const subject = props.subject ?? path;
+  const [message, setMessage] = useState(props.defaultMessage ?? `Update ${path}`);
+  const [error, setError] = useState<unknown>(null);
+  const isLoading = props.saving;
   const [conflict, setConflict] = useState<ConflictDetails | null>(null);
   const [result, setResult] = useState(draft);
   const failure = error ? toFailure(error) : undefined;
@@ -76,20 +96,24 @@ export function ReviewDialog(props: Props) {
   const theirs = conflict?.files.find((f) => f.path === path)?.theirs ?? '';
 
   async function commit() {
-    const outcome = await save({ path, body: { content: result, base, message } });
-    if ('data' in outcome && outcome.data) {
+    setError(null);
+    const outcome = await save({ content: result, base, message });
+    if ('data' in outcome) {
       onCommitted(outcome.data);
       return;
     }
+    setError(outcome.error);
     const failed = toFailure(outcome.error);
-    const clash = conflictOf(failed);
+    const clash = wholeFile ? conflictOf(failed) : null;
     if (clash) setConflict(clash);
     onProblems(problemsOf(failed));
   }
 
   return (
     <Dialog open onClose={onClose} fullWidth maxWidth="xl" aria-labelledby="review-title">
-      <DialogTitle id="review-title">{conflict ? `Merge ${path}` : `Review changes to ${path}`}</DialogTitle>
+      <DialogTitle id="review-title">
+        {conflict ? `Merge ${path}` : `Review changes to ${subject}`}
+      </DialogTitle>
       <DialogContent dividers>
         {conflict ? (
           <Alert severity="warning" sx={{ mb: 1 }}>
@@ -110,7 +134,10 @@ export function ReviewDialog(props: Props) {
           height="45vh"
         />
         <div style={{ marginTop: 12 }}>
-          {!conflict && <ValidationResult path={path} base={props.base} draft={draft} />}
+          {!conflict && wholeFile && <ValidationResult path={path} base={props.base} draft={draft} />}
+          {!wholeFile && (
+            <Alert severity="info">The server validates {path} with this change when you commit.</Alert>
+          )}
         </div>
         {failure && !conflict && problems.length === 0 && (
           <Alert severity="error" sx={{ mt: 1 }}>

@@ -3,7 +3,7 @@
 import { DiffEditor, Editor, type OnMount } from '@monaco-editor/react';
 import { useTheme } from '@mui/material/styles';
 import { useEffect, useId, useRef } from 'react';
-import type { Problem } from '../../shared/api/models';
+import type { Problem } from '../api/models';
 import { configureYaml, DARK_THEME, monaco } from './monaco/setup';
 import { languageFor, modelUri } from './schemaFor';
 

@@ -1,7 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { Problem } from '../../shared/api/models';
+import type { Problem } from '../api/models';
 import { problemPlace, ProblemsList } from './ProblemsList';
 
 const problem = (over: Partial<Problem>): Problem => ({

@@ -8,6 +8,7 @@ import type { Commit, FileObject, Problem } from '../../shared/api/models';
 import { shortSha, timeAgo } from '../../shared/time';
 import { useDraft } from './drafts';
 import { useSaveFileMutation } from './filesApi';
+import type { Operation } from './FileOperation';
 import { YamlEditor } from '../../shared/editor/MonacoPanes';
 import { ProblemsList } from '../../shared/editor/ProblemsList';
 import { ReviewDialog } from '../../shared/editor/ReviewDialog';
@@ -17,10 +18,11 @@ interface Props {
   canEdit: boolean;
   line: number | null;
   onOpenProblem: (problem: Problem) => void;
+  onOperation?: (op: Operation) => void;
 }
 
 /** One file: the editor (drafts kept in the browser), Ctrl/Cmd+S or Review opens the review dialog. */
-export function FileEditor({ file, canEdit, line, onOpenProblem }: Props) {
+export function FileEditor({ file, canEdit, line, onOpenProblem, onOperation }: Props) {
   const dispatch = useAppDispatch();
   const { draft, save, discard } = useDraft(file.path);
   const [restored] = useState(() => draft !== null && draft.content !== file.content);
@@ -72,6 +74,29 @@ export function FileEditor({ file, canEdit, line, onOpenProblem }: Props) {
         >
           File history
         </Button>
+        {canEdit && onOperation && (
+          <>
+            <Button
+              size="small"
+              disabled={dirty}
+              onClick={() =>
+                onOperation({ kind: 'rename', base: file.commit, path: file.path, content: file.content })
+              }
+            >
+              Rename
+            </Button>
+            <Button
+              size="small"
+              color="error"
+              disabled={dirty}
+              onClick={() =>
+                onOperation({ kind: 'delete', base: file.commit, path: file.path, content: file.content })
+              }
+            >
+              Delete
+            </Button>
+          </>
+        )}
         {canEdit && (
           <>
             <Button

@@ -9,7 +9,7 @@ import {
   TextField,
   Typography,
 } from '@mui/material';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { API_PATHS } from '../../api/paths';
 import { conflictOf, describeFailure, problemsOf, toFailure } from '../api/errors';
 import type { Commit, ConflictDetails, Problem } from '../api/models';
@@ -41,6 +41,8 @@ interface Props {
   /** Whether `draft` is the whole file, so /api/validate can check it and a 409 can merge it. */
   wholeFile?: boolean;
   defaultMessage?: string;
+  /** Shown instead of the diff (e.g. the list of files a tree restore changes). */
+  preview?: ReactNode;
   onClose: () => void;
   onCommitted: (commit: Commit) => void;
   onProblems: (problems: Problem[]) => void;
@@ -125,14 +127,18 @@ export function ReviewDialog(props: Props) {
             Left: committed ({shortSha(props.base)}). Right: what will be committed.
           </Typography>
         )}
-        <DiffView
-          key={conflict ? `merge-${conflict.head}` : 'review'}
-          path={path}
-          original={conflict ? theirs : committed}
-          modified={result}
-          onModifiedChange={conflict ? setResult : undefined}
-          height="45vh"
-        />
+        {props.preview && !conflict ? (
+          props.preview
+        ) : (
+          <DiffView
+            key={conflict ? `merge-${conflict.head}` : 'review'}
+            path={path}
+            original={conflict ? theirs : committed}
+            modified={result}
+            onModifiedChange={conflict ? setResult : undefined}
+            height="45vh"
+          />
+        )}
         <div style={{ marginTop: 12 }}>
           {!conflict && wholeFile && <ValidationResult path={path} base={props.base} draft={draft} />}
           {!wholeFile && (

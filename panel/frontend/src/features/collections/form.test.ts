@@ -27,6 +27,10 @@ describe('collection form', () => {
     expect(readForm(writeField(added, 'schedule', ''))?.schedule).toBe('');
     expect(writeField(added, 'schedule', '')).not.toContain('schedule');
   });
+  it('flow collections and long lines are written back as they were', () => {
+    const long = `summary: ${'word '.repeat(30).trim()}\nfilters: {content_rating: [R, NC-17]}\n`;
+    expect(writeField(long, 'sort_title', 'x')).toBe(`${long}sort_title: x\n`);
+  });
   it('an empty text becomes a mapping', () => {
     expect(writeField('', 'summary', 'x')).toBe('summary: x\n');
   });

@@ -70,6 +70,9 @@ export const SEARCH_ATTRIBUTES: Record<string, string[]> = {
   artist: ['genre', 'country', 'mood', 'style', 'label', 'added'],
 };
 
+/** Write back as the server reads: no padding inside flow collections, no folding of long lines. */
+const KEEP_STYLE = { flowCollectionPadding: false, lineWidth: 0 };
+
 export const COLLECTION_ORDERS = ['release', 'alpha', 'critic_rating', 'audience_rating', 'added', 'custom'];
 export const SYNC_MODES = ['append', 'sync'];
 export const TEXT_FIELDS = ['summary', 'sort_title', 'collection_order', 'sync_mode', 'schedule'] as const;
@@ -132,7 +135,7 @@ export function writeField(text: string, field: TextField, value: string): strin
   if (!doc) return text;
   if (value === '') doc.delete(field);
   else doc.set(field, value);
-  return doc.toString();
+  return doc.toString(KEEP_STYLE);
 }
 
 /** `text` with its builder changed to `key`: the old builder's key is removed and the new one gets a
@@ -145,5 +148,5 @@ export function writeBuilder(text: string, key: string): string {
   if (current) doc.delete(current);
   const starter = BUILDERS.find((b) => b.key === key)?.starter ?? true;
   doc.set(key, doc.createNode(starter));
-  return doc.toString();
+  return doc.toString(KEEP_STYLE);
 }

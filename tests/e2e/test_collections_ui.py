@@ -118,4 +118,5 @@ def test_the_preview_holds_what_a_plexapi_search_returns(page: Page, stack: Stac
     expect(page.get_by_text(f"{len(expected)} items")).to_be_visible()
     posters = page.get_by_role("list", name="Preview items").get_by_role("img")
     expect(posters.first).to_have_attribute("src", re.compile(r"^blob:"))
+    page.wait_for_function("() => !document.querySelector('[data-poster=loading]')")
     screenshot(page, "collection-preview")

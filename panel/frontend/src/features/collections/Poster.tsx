@@ -31,6 +31,7 @@ export function Poster({ src, alt, width }: { src: string | null; alt: string; w
   }, [src, token, width]);
   return (
     <Box
+      data-poster={src && !url ? 'loading' : 'shown'}
       sx={{
         width,
         aspectRatio: '2 / 3',

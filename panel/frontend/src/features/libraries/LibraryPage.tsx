@@ -156,8 +156,8 @@ export default function LibraryPage() {
             color={data.in_plex ? 'success' : 'warning'}
           />
         )}
-        <Button onClick={() => void refetch()} disabled={isFetching}>
-          Reload
+        <Button variant="outlined" onClick={() => void refetch()} aria-busy={isFetching}>
+          {isFetching ? 'Reloading…' : 'Reload'}
         </Button>
       </Stack>
       <ErrorAlert error={error} what={`library ${ident}`} />

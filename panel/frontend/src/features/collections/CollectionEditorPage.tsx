@@ -15,7 +15,7 @@ import {
 import { useState } from 'react';
 import { Link as RouterLink, useNavigate, useParams } from 'react-router-dom';
 import { useAppDispatch, useAppSelector } from '../../app/store';
-import { toastShown } from '../../app/uiSlice';
+import { commitToast } from '../../app/uiSlice';
 import type { Commit } from '../../shared/api/models';
 import { YamlEditor } from '../../shared/editor/MonacoPanes';
 import { ReviewDialog, type SaveArgs, type SaveOutcome } from '../../shared/editor/ReviewDialog';
@@ -61,13 +61,7 @@ function Editor({ entry }: { entry: CollectionObject }) {
 
   function done(commit: Commit, to: string | null) {
     setReview(null);
-    dispatch(
-      toastShown({
-        kind: 'success',
-        text: commit.unchanged ? 'Nothing changed' : `Committed ${shortSha(commit.sha)}`,
-        link: { to: `/history/${commit.sha}`, label: 'View commit' },
-      }),
-    );
+    dispatch(commitToast(commit));
     if (to) navigate(to);
   }
 

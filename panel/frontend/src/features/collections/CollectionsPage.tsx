@@ -25,11 +25,10 @@ import {
 import { useMemo, useState } from 'react';
 import { Link as RouterLink, useNavigate, useSearchParams } from 'react-router-dom';
 import { useAppDispatch, useAppSelector } from '../../app/store';
-import { toastShown } from '../../app/uiSlice';
+import { commitToast } from '../../app/uiSlice';
 import { ReviewDialog } from '../../shared/editor/ReviewDialog';
 import { ErrorAlert } from '../../shared/ErrorAlert';
 import { collectionLink, fileLink } from '../../shared/links';
-import { shortSha } from '../../shared/time';
 import { hasRole } from '../auth/authSlice';
 import { useCollectionsQuery, useCreateCollectionMutation, useLibraryIndexQuery } from './collectionsApi';
 import { filterCollections, type CollectionFilters } from './filterCollections';
@@ -89,13 +88,7 @@ function NewCollection({ files, commit, onClose }: { files: string[]; commit: st
         defaultMessage={`Add collection ${name}`}
         onClose={onClose}
         onCommitted={(c) => {
-          dispatch(
-            toastShown({
-              kind: 'success',
-              text: `Committed ${shortSha(c.sha)}`,
-              link: { to: `/history/${c.sha}`, label: 'View commit' },
-            }),
-          );
+          dispatch(commitToast(c));
           navigate(collectionLink(file, name));
         }}
         onProblems={() => undefined}

@@ -3,7 +3,7 @@ import { Alert, Box, Button, Chip, Stack, Typography } from '@mui/material';
 import { useCallback, useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
 import { useAppDispatch } from '../../app/store';
-import { toastShown } from '../../app/uiSlice';
+import { commitToast } from '../../app/uiSlice';
 import type { Commit, FileObject, Problem } from '../../shared/api/models';
 import { shortSha, timeAgo } from '../../shared/time';
 import { useDraft } from './drafts';
@@ -49,13 +49,7 @@ export function FileEditor({ file, canEdit, line, onOpenProblem, onOperation }: 
     setReviewing(false);
     discard();
     setProblems([]);
-    dispatch(
-      toastShown({
-        kind: 'success',
-        text: commit.unchanged ? 'Nothing changed' : `Committed ${shortSha(commit.sha)}`,
-        link: { to: `/history/${commit.sha}`, label: 'View commit' },
-      }),
-    );
+    dispatch(commitToast(commit));
   }
 
   return (

@@ -2,11 +2,10 @@ import { Button, Dialog, DialogActions, DialogContent, DialogTitle, TextField } 
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useAppDispatch } from '../../app/store';
-import { toastShown } from '../../app/uiSlice';
+import { commitToast } from '../../app/uiSlice';
 import type { Commit } from '../../shared/api/models';
 import { ReviewDialog, type SaveArgs } from '../../shared/editor/ReviewDialog';
 import { fileLink } from '../../shared/links';
-import { shortSha } from '../../shared/time';
 import { useBatchFilesMutation } from './filesApi';
 
 export type Operation =
@@ -51,13 +50,7 @@ export function FileOperation({
   const problem = op.kind === 'delete' ? null : checkTarget(target, paths);
 
   function committed(commit: Commit) {
-    dispatch(
-      toastShown({
-        kind: 'success',
-        text: `Committed ${shortSha(commit.sha)}`,
-        link: { to: `/history/${commit.sha}`, label: 'View commit' },
-      }),
-    );
+    dispatch(commitToast(commit));
     onClose();
     navigate(op.kind === 'delete' ? '/files' : fileLink(target));
   }

@@ -1,7 +1,7 @@
 import { List, ListItem, ListItemText, Skeleton, Typography } from '@mui/material';
 import { useNavigate } from 'react-router-dom';
 import { useAppDispatch } from '../../app/store';
-import { toastShown } from '../../app/uiSlice';
+import { commitToast } from '../../app/uiSlice';
 import type { Commit } from '../../shared/api/models';
 import { ReviewDialog } from '../../shared/editor/ReviewDialog';
 import { fileLink } from '../../shared/links';
@@ -60,13 +60,7 @@ export function RestoreReview({
       onClose={onClose}
       onCommitted={(c) => {
         onClose();
-        dispatch(
-          toastShown({
-            kind: 'success',
-            text: c.unchanged ? 'Nothing to restore' : `Restored as ${shortSha(c.sha)}`,
-            link: { to: `/history/${c.sha}`, label: 'View commit' },
-          }),
-        );
+        dispatch(commitToast(c, 'Restored as', 'Nothing to restore'));
       }}
       onProblems={() => undefined}
       onOpenProblem={(p) => p.file && navigate(fileLink(p.file, p.line))}

@@ -70,8 +70,8 @@ def test_edit_a_collection_in_the_form_and_commit_it(page: Page, stack: Stack) -
     expect(dialog.get_by_role("heading", name="Review changes to Late Night Thrills in")).to_be_visible()
     screenshot(page, "collection-review")
     dialog.get_by_role("button", name="Commit", exact=True).click()
-    toast = page.get_by_text("Committed ")
-    expect(toast).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Committed [0-9a-f]{7}"))).to_be_visible()
+    expect(page.get_by_role("dialog")).to_have_count(0)
 
     last = stack.api("GET", "/api/history?limit=1").json()["data"]["items"][0]
     assert last["message"] == "Update collection Late Night Thrills"

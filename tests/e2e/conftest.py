@@ -37,10 +37,12 @@ pytestmark = pytest.mark.slow
 
 @dataclass
 class Stack:
-    """The running stack: the panel's URL and the first admin's password."""
+    """The running stack: the panel's URL, the first admin's password, and plexsim's URL and token."""
 
     url: str
     password: str
+    plex_url: str = ""
+    plex_token: str = ""
 
     def token(self, username: str = "admin", password: str | None = None) -> str:
         resp = requests.post(
@@ -60,10 +62,17 @@ class Stack:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     if not shutil.which("redis-server") or not Path(CHROMIUM).exists():
         pytest.skip("needs redis-server and Debian's chromium (make system-deps)")
-    launcher = Launcher(tmp_path_factory.mktemp("e2e-stack"))
+    folder = tmp_path_factory.mktemp("e2e-stack")
+    launcher = Launcher(folder)
     try:
         services = launcher.wait_ready(timeout=90)
-        yield Stack(url=services["panel"][0], password=launcher.admin_password())
+        token = (folder / "data" / "plexsim-token").read_text().strip()
+        yield Stack(
+            url=services["panel"][0],
+            password=launcher.admin_password(),
+            plex_url=services["plexsim"][0],
+            plex_token=token,
+        )
     finally:
         launcher.stop()
 

@@ -17,6 +17,10 @@ AXE = Path(__file__).resolve().parents[2] / "panel" / "frontend" / "node_modules
 PAGES = [
     "/",
     "/files/config.yml",
+    "/libraries",
+    "/libraries/Movies",
+    "/collections",
+    "/collections/collections/movies.yml/Modern%20Action%20Hits",
     "/history",
     "/settings/tokens",
     "/settings/users",
@@ -63,6 +67,8 @@ def test_no_serious_accessibility_violations(browser: Browser, stack: Stack, sch
         page.get_by_role("heading", level=1).first.wait_for()
         if path.startswith("/files/"):
             page.wait_for_selector(".monaco-editor .view-lines")
+        if path.startswith("/collections/"):
+            page.get_by_role("list", name="Preview items").wait_for()
         page.wait_for_load_state("networkidle")
         if result := violations(page):
             found[path] = result

@@ -159,6 +159,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/collections/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The items a collection definition would hold, computed by the engine against Plex, writing nothing:
+         * @description The items a collection definition would hold, computed by the engine against Plex, writing nothing:
+         *     `{items: [{rating_key, title, year, poster}], next_cursor, total, smart, problems, ...}`.
+         */
+        post: operations["preview_preview_collection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/collections/{ident}": {
         parameters: {
             query?: never;
@@ -380,6 +401,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stage a Kometa config folder (multipart `file` .zip, a raw .zip, or JSON `{files}`), committing
+         * @description Stage a Kometa config folder (multipart `file` .zip, a raw .zip, or JSON `{files}`), committing
+         *     nothing: `{base, files: [{path, content, problems}], secrets: [{name, placeholder, where}], stage}`.
+         */
+        post: operations["imports_stage_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/import/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Land a staged import as one commit and store the confirmed secrets: `{base, files, stage,
+         * @description Land a staged import as one commit and store the confirmed secrets: `{base, files, stage,
+         *     secrets_confirmed}`; answers the commit and `secrets_stored`.
+         */
+        post: operations["imports_commit_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/libraries": {
         parameters: {
             query?: never;
@@ -488,6 +551,27 @@ export interface paths {
          * @description Delete an overlay as a new commit on `?base=`.
          */
         delete: operations["overlays_delete_one"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plex/libraries/{section}/items/{rating_key}/poster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An item's poster, streamed from Plex with the token kept on the server; only items of a library
+         * @description An item's poster, streamed from Plex with the token kept on the server; only items of a library
+         *     config.yml names. Cached by the browser for an hour (ETag follows Plex's image).
+         */
+        get: operations["posters_poster"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -769,6 +853,22 @@ export interface components {
             sha: string;
             /** Time */
             time: string;
+        };
+        /**
+         * CommitFile
+         * @description One file of the import as it is committed.
+         */
+        CommitFile: {
+            /**
+             * Content
+             * @description The file's whole text
+             */
+            content: string;
+            /**
+             * Path
+             * @description A file path in the repository: '/'-separated, no empty, '.' or '..' parts, no backslash or control characters (git's own rules are checked by the server: 422)
+             */
+            path: string;
         };
         /**
          * CommitPage
@@ -1066,6 +1166,86 @@ export interface components {
             lines: string[];
         };
         /**
+         * ImportCommit
+         * @description ``{base, files, stage, secrets_confirmed, delete?, message?}``.
+         */
+        ImportCommit: {
+            /**
+             * Base
+             * @description The commit the edit is based on (compare-and-swap): a sha, main or a tag; one that names no commit is a 422
+             */
+            base: string;
+            /**
+             * Delete
+             * @description Repository files to delete in the same commit (see 'untouched')
+             */
+            delete?: string[];
+            /** Files */
+            files: components["schemas"]["CommitFile"][];
+            /**
+             * Message
+             * @description The commit message (a default names what changed)
+             */
+            message?: string;
+            /**
+             * Secrets Confirmed
+             * @description Names of proposed secrets to store in the secret store
+             */
+            secrets_confirmed?: string[];
+            /**
+             * Stage
+             * @description The staging answer's stage token (holds the found secret values)
+             * @default
+             */
+            stage: string;
+        };
+        /**
+         * ImportFile
+         * @description One file of a JSON upload: its path in the folder and its whole text (names are checked like a
+         *     zip's entries: a 422 naming the file).
+         */
+        ImportFile: {
+            /**
+             * Content
+             * @description The file's whole text
+             */
+            content: string;
+            /**
+             * Path
+             * @description The path inside the config folder ('/'-separated)
+             */
+            path: string;
+        };
+        /**
+         * ImportFiles
+         * @description ``{files: [{path, content}]}``: a config folder sent as JSON instead of a .zip.
+         */
+        ImportFiles: {
+            /** Files */
+            files: components["schemas"]["ImportFile"][];
+        };
+        /**
+         * ImportedCommit
+         * @description The commit the import made, and the secrets it stored.
+         */
+        ImportedCommit: {
+            author: components["schemas"]["Author"];
+            /** Files */
+            files: string[];
+            /** Message */
+            message: string;
+            /** Parents */
+            parents: string[];
+            /** Secrets Stored */
+            secrets_stored: string[];
+            /** Sha */
+            sha: string;
+            /** Time */
+            time: string;
+            /** Unchanged */
+            unchanged: boolean;
+        };
+        /**
          * Login
          * @description ``{username, password}``.
          */
@@ -1105,6 +1285,15 @@ export interface components {
             /** Token */
             token: string;
         };
+        /** Note */
+        Note: {
+            /** File */
+            file: string;
+            /** Line */
+            line: number;
+            /** Message */
+            message: string;
+        };
         /**
          * PasswordChange
          * @description ``{current_password, new_password}``.
@@ -1117,6 +1306,131 @@ export interface components {
              * @description At least 8 characters
              */
             new_password: string;
+        };
+        /** Place */
+        Place: {
+            /** Column */
+            column: number;
+            /** File */
+            file: string;
+            /** Line */
+            line: number;
+            /** Pointer */
+            pointer: string;
+        };
+        /**
+         * PreviewAnswer
+         * @description One page of the items, in collection order, with what the whole preview found.
+         */
+        PreviewAnswer: {
+            /** Commit */
+            commit: string;
+            /**
+             * Filtered Out
+             * @description Items the builders found that filters removed
+             */
+            filtered_out: number;
+            /** Items */
+            items: components["schemas"]["PreviewItem"][];
+            /**
+             * Library
+             * @description The config.yml library previewed
+             */
+            library: string;
+            /**
+             * Listed At
+             * @description When the library listing behind the preview was read from Plex
+             */
+            listed_at: string;
+            /** Name */
+            name: string;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Problems */
+            problems: components["schemas"]["Problem"][];
+            section: components["schemas"]["PreviewSection"];
+            /**
+             * Smart
+             * @description The collection would be a smart collection
+             */
+            smart: boolean;
+            /**
+             * Smart Query
+             * @description The filter a smart collection would store
+             */
+            smart_query: string | null;
+            /**
+             * Total
+             * @description How many items the collection would hold
+             */
+            total: number;
+        };
+        /**
+         * PreviewBody
+         * @description ``{library, definition | yaml, file?, name?, rev?, refresh?}``.
+         */
+        PreviewBody: {
+            /**
+             * Definition
+             * @description The collection definition as JSON (give this, `yaml`, or `file` and `name`)
+             */
+            definition?: {
+                [key: string]: unknown;
+            };
+            /**
+             * File
+             * @description The repository file the definition lives in: its templates, external_templates and its file block's template_variables apply; with `name` alone, its saved collection
+             */
+            file?: string;
+            /**
+             * Library
+             * @description A library of config.yml: its key, or the Plex title in library_name
+             */
+            library: string;
+            /**
+             * Name
+             * @description The collection's name (default: Preview)
+             */
+            name?: string;
+            /**
+             * Refresh
+             * @description true lists the library again instead of using the cache
+             * @default false
+             */
+            refresh: boolean;
+            /**
+             * Rev
+             * @description The commit whose config is used (default main)
+             */
+            rev?: string;
+            /**
+             * Yaml
+             * @description The collection definition as YAML text (a mapping)
+             */
+            yaml?: string;
+        };
+        /**
+         * PreviewItem
+         * @description One item the collection would hold; ``poster`` is a panel URL (null when Plex has no poster).
+         */
+        PreviewItem: {
+            /** Poster */
+            poster: string | null;
+            /** Rating Key */
+            rating_key: number;
+            /** Title */
+            title: string;
+            /** Year */
+            year: number | null;
+        };
+        /** PreviewSection */
+        PreviewSection: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /** Type */
+            type: string;
         };
         /**
          * Problem
@@ -1145,6 +1459,25 @@ export interface components {
              * @enum {string}
              */
             severity: "error" | "warning";
+        };
+        /**
+         * ProposedSecret
+         * @description A secret found in the upload: its placeholder now stands where it was; its value is never shown.
+         */
+        ProposedSecret: {
+            /**
+             * Already Stored
+             * @description The secret store already holds this value under 'name'
+             */
+            already_stored: boolean;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Placeholder */
+            placeholder: string;
+            /** Where */
+            where: components["schemas"]["Place"][];
         };
         /**
          * RefreshBody
@@ -1185,6 +1518,17 @@ export interface components {
              * @default
              */
             message: string;
+        };
+        /** Rewrite */
+        Rewrite: {
+            /** File */
+            file: string;
+            /** Line */
+            line: number;
+            /** New */
+            new: string;
+            /** Old */
+            old: string;
         };
         /**
          * SecretFinding
@@ -1231,6 +1575,61 @@ export interface components {
              */
             token_type: "Bearer";
             user: components["schemas"]["User"];
+        };
+        /** Skipped */
+        Skipped: {
+            /** Path */
+            path: string;
+            /** Reason */
+            reason: string;
+        };
+        /** StagedFile */
+        StagedFile: {
+            /**
+             * Content
+             * @description The text as it would be committed (paths mapped, placeholders in)
+             */
+            content: string;
+            /** Path */
+            path: string;
+            /** Problems */
+            problems: components["schemas"]["Problem"][];
+        };
+        /**
+         * StagedImport
+         * @description A staged import: nothing is committed until ``POST /api/import/commit``.
+         */
+        StagedImport: {
+            /**
+             * Base
+             * @description The commit the problems were computed on; send it back as 'base'
+             */
+            base: string;
+            /** Files */
+            files: components["schemas"]["StagedFile"][];
+            /** Notes */
+            notes: components["schemas"]["Note"][];
+            /**
+             * Replaced
+             * @description Repository files the import overwrites
+             */
+            replaced: string[];
+            /** Rewrites */
+            rewrites: components["schemas"]["Rewrite"][];
+            /** Secrets */
+            secrets: components["schemas"]["ProposedSecret"][];
+            /** Skipped */
+            skipped: components["schemas"]["Skipped"][];
+            /**
+             * Stage
+             * @description Opaque, good for an hour: send it back with the commit
+             */
+            stage: string;
+            /**
+             * Untouched
+             * @description Repository files the import leaves as they are
+             */
+            untouched: string[];
         };
         /**
          * Token
@@ -1753,6 +2152,49 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Envelope"] & {
                         data?: components["schemas"]["CommitResult"];
+                        /** @constant */
+                        success?: true;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            413: components["responses"]["413"];
+            415: components["responses"]["415"];
+            422: components["responses"]["422"];
+            429: components["responses"]["429"];
+            503: components["responses"]["503"];
+        };
+    };
+    preview_preview_collection: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 500 */
+                limit?: number;
+                /** @description The previous page's next_cursor (opaque: letters, digits, - and _) */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["PreviewAnswer"];
                         /** @constant */
                         success?: true;
                     };
@@ -2358,6 +2800,90 @@ export interface operations {
             503: components["responses"]["503"];
         };
     };
+    imports_stage_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportFiles"];
+                "application/zip": string;
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description The .zip of the folder
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["StagedImport"];
+                        /** @constant */
+                        success?: true;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            413: components["responses"]["413"];
+            415: components["responses"]["415"];
+            422: components["responses"]["422"];
+            429: components["responses"]["429"];
+            503: components["responses"]["503"];
+        };
+    };
+    imports_commit_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportCommit"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: components["schemas"]["ImportedCommit"];
+                        /** @constant */
+                        success?: true;
+                    };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            413: components["responses"]["413"];
+            415: components["responses"]["415"];
+            422: components["responses"]["422"];
+            429: components["responses"]["429"];
+            503: components["responses"]["503"];
+        };
+    };
     libraries_list_libraries: {
         parameters: {
             query?: {
@@ -2644,6 +3170,42 @@ export interface operations {
                         /** @constant */
                         success?: true;
                     };
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            413: components["responses"]["413"];
+            415: components["responses"]["415"];
+            422: components["responses"]["422"];
+            429: components["responses"]["429"];
+            503: components["responses"]["503"];
+        };
+    };
+    posters_poster: {
+        parameters: {
+            query?: {
+                /** @description Fit the poster into this width (and 1.5 times it in height), resized by Plex; without it, the poster as Plex keeps it */
+                width?: number;
+            };
+            header?: never;
+            path: {
+                section: number;
+                rating_key: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/*": string;
                 };
             };
             400: components["responses"]["400"];

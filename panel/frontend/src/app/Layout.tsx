@@ -3,6 +3,8 @@ import DashboardIcon from '@mui/icons-material/Dashboard';
 import DescriptionIcon from '@mui/icons-material/Description';
 import HistoryIcon from '@mui/icons-material/History';
 import LightModeIcon from '@mui/icons-material/LightMode';
+import VideoLibraryIcon from '@mui/icons-material/VideoLibrary';
+import CollectionsIcon from '@mui/icons-material/CollectionsBookmark';
 import MenuIcon from '@mui/icons-material/Menu';
 import SettingsBrightnessIcon from '@mui/icons-material/SettingsBrightness';
 import SettingsIcon from '@mui/icons-material/Settings';
@@ -34,6 +36,8 @@ const DRAWER = 220;
 
 export const NAV: { to: string; label: string; icon: ReactNode }[] = [
   { to: '/', label: 'Dashboard', icon: <DashboardIcon /> },
+  { to: '/libraries', label: 'Libraries', icon: <VideoLibraryIcon /> },
+  { to: '/collections', label: 'Collections', icon: <CollectionsIcon /> },
   { to: '/files', label: 'Files', icon: <DescriptionIcon /> },
   { to: '/history', label: 'History', icon: <HistoryIcon /> },
   { to: '/settings', label: 'Settings', icon: <SettingsIcon /> },

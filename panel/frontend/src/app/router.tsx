@@ -11,6 +11,10 @@ import { Layout } from './Layout';
 const FilesPage = lazy(() => import('../features/files/FilesPage'));
 const HistoryPage = lazy(() => import('../features/history/HistoryPage'));
 const CommitPage = lazy(() => import('../features/history/CommitPage'));
+const CollectionsPage = lazy(() => import('../features/collections/CollectionsPage'));
+const CollectionEditorPage = lazy(() => import('../features/collections/CollectionEditorPage'));
+const LibrariesPage = lazy(() => import('../features/libraries/LibrariesPage'));
+const LibraryPage = lazy(() => import('../features/libraries/LibraryPage'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return (
@@ -70,6 +74,38 @@ export const routes: RouteObject[] = [
         element: (
           <Lazy>
             <CommitPage />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'collections',
+        element: (
+          <Lazy>
+            <CollectionsPage />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'collections/*',
+        element: (
+          <Lazy>
+            <CollectionEditorPage />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'libraries',
+        element: (
+          <Lazy>
+            <LibrariesPage />
+          </Lazy>
+        ),
+      },
+      {
+        path: 'libraries/:name',
+        element: (
+          <Lazy>
+            <LibraryPage />
           </Lazy>
         ),
       },

@@ -1,4 +1,6 @@
 import { createSlice, nanoid, type PayloadAction } from '@reduxjs/toolkit';
+import type { Commit } from '../shared/api/models';
+import { shortSha } from '../shared/time';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 export type ToastKind = 'success' | 'info' | 'warning' | 'error';
@@ -59,4 +61,13 @@ export function effectiveMode(choice: ThemeChoice, prefersDark: boolean): 'light
 /** The next choice of the header's toggle: system → light → dark → system. */
 export function nextTheme(choice: ThemeChoice): ThemeChoice {
   return choice === 'system' ? 'light' : choice === 'light' ? 'dark' : 'system';
+}
+
+/** The toast after a commit: its short sha (or `unchangedText` when nothing changed) and a link to it. */
+export function commitToast(commit: Commit, verb = 'Committed', unchangedText = 'Nothing changed') {
+  return toastShown({
+    kind: 'success',
+    text: commit.unchanged ? unchangedText : `${verb} ${shortSha(commit.sha)}`,
+    link: { to: `/history/${commit.sha}`, label: 'View commit' },
+  });
 }

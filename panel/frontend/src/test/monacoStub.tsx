@@ -1,6 +1,6 @@
 // Stand-ins for the two Monaco views in jsdom (Monaco needs a real browser; tests/e2e covers it there):
 // a textarea for the editor and two read-outs for the diff, with the same props.
-import type { DiffProps, EditorProps } from '../features/files/MonacoPanes';
+import type { DiffProps, EditorProps } from '../shared/editor/MonacoPanes';
 
 export function YamlEditor({ path, value, readOnly, onChange, onSave }: EditorProps) {
   return (

@@ -66,6 +66,7 @@ describe('DashboardPage', () => {
     signIn(store);
     expect(await screen.findByRole('heading', { name: 'Movies' })).toBeInTheDocument();
     expect(screen.getByText('320')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Movies' })).toHaveAttribute('href', '/libraries/Movies');
     expect(screen.getByRole('link', { name: 'Open in config' })).toHaveAttribute(
       'href',
       '/files/config.yml?line=23',

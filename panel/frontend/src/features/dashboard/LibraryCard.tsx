@@ -1,6 +1,7 @@
-import { Card, CardActions, CardContent, Chip, Button, Stack, Typography } from '@mui/material';
+import { Card, CardActions, CardContent, Chip, Button, Link, Stack, Typography } from '@mui/material';
 import { Link as RouterLink } from 'react-router-dom';
 import type { Library } from '../../shared/api/models';
+import { libraryLink } from '../../shared/links';
 
 /** Managed = collections the config builds for this library; unmanaged = the rest Plex has. */
 export function libraryFigures(library: Library) {
@@ -14,12 +15,19 @@ export function libraryFigures(library: Library) {
 export function LibraryCard({ library, configPath }: { library: Library; configPath: string }) {
   const { managed, errors, unmanaged } = libraryFigures(library);
   const line = library.config[0]?.line;
+  const page = libraryLink(library);
   return (
     <Card variant="outlined" sx={{ height: '100%', display: 'flex', flexDirection: 'column' }}>
       <CardContent sx={{ flexGrow: 1 }}>
         <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mb: 1 }}>
           <Typography variant="h6" component="h2" sx={{ flexGrow: 1 }}>
-            {library.title}
+            {page ? (
+              <Link component={RouterLink} to={page} underline="hover" color="inherit">
+                {library.title}
+              </Link>
+            ) : (
+              library.title
+            )}
           </Typography>
           {library.in_plex === false && <Chip size="small" color="warning" label="Not in Plex" />}
           {library.config.length === 0 && <Chip size="small" label="Not in config" />}

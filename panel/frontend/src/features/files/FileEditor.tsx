@@ -3,29 +3,33 @@ import { Alert, Box, Button, Chip, Stack, Typography } from '@mui/material';
 import { useCallback, useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
 import { useAppDispatch } from '../../app/store';
-import { toastShown } from '../../app/uiSlice';
+import { commitToast } from '../../app/uiSlice';
 import type { Commit, FileObject, Problem } from '../../shared/api/models';
 import { shortSha, timeAgo } from '../../shared/time';
 import { useDraft } from './drafts';
-import { YamlEditor } from './MonacoPanes';
-import { ProblemsList } from './ProblemsList';
-import { ReviewDialog } from './ReviewDialog';
+import { useSaveFileMutation } from './filesApi';
+import type { Operation } from './FileOperation';
+import { YamlEditor } from '../../shared/editor/MonacoPanes';
+import { ProblemsList } from '../../shared/editor/ProblemsList';
+import { ReviewDialog } from '../../shared/editor/ReviewDialog';
 
 interface Props {
   file: FileObject;
   canEdit: boolean;
   line: number | null;
   onOpenProblem: (problem: Problem) => void;
+  onOperation?: (op: Operation) => void;
 }
 
 /** One file: the editor (drafts kept in the browser), Ctrl/Cmd+S or Review opens the review dialog. */
-export function FileEditor({ file, canEdit, line, onOpenProblem }: Props) {
+export function FileEditor({ file, canEdit, line, onOpenProblem, onOperation }: Props) {
   const dispatch = useAppDispatch();
   const { draft, save, discard } = useDraft(file.path);
   const [restored] = useState(() => draft !== null && draft.content !== file.content);
   const [text, setText] = useState(() => draft?.content ?? file.content);
   const [reviewing, setReviewing] = useState(false);
   const [problems, setProblems] = useState<Problem[]>([]);
+  const [saveFile, { isLoading: saving }] = useSaveFileMutation();
   const base = draft?.base ?? file.commit;
   const dirty = text !== file.content;
 
@@ -45,13 +49,7 @@ export function FileEditor({ file, canEdit, line, onOpenProblem }: Props) {
     setReviewing(false);
     discard();
     setProblems([]);
-    dispatch(
-      toastShown({
-        kind: 'success',
-        text: commit.unchanged ? 'Nothing changed' : `Committed ${shortSha(commit.sha)}`,
-        link: { to: `/history/${commit.sha}`, label: 'View commit' },
-      }),
-    );
+    dispatch(commitToast(commit));
   }
 
   return (
@@ -70,6 +68,29 @@ export function FileEditor({ file, canEdit, line, onOpenProblem }: Props) {
         >
           File history
         </Button>
+        {canEdit && onOperation && (
+          <>
+            <Button
+              size="small"
+              disabled={dirty}
+              onClick={() =>
+                onOperation({ kind: 'rename', base: file.commit, path: file.path, content: file.content })
+              }
+            >
+              Rename
+            </Button>
+            <Button
+              size="small"
+              color="error"
+              disabled={dirty}
+              onClick={() =>
+                onOperation({ kind: 'delete', base: file.commit, path: file.path, content: file.content })
+              }
+            >
+              Delete
+            </Button>
+          </>
+        )}
         {canEdit && (
           <>
             <Button
@@ -112,6 +133,8 @@ export function FileEditor({ file, canEdit, line, onOpenProblem }: Props) {
           base={base}
           committed={file.content}
           draft={text}
+          save={(args) => saveFile({ path: file.path, body: args })}
+          saving={saving}
           onClose={() => setReviewing(false)}
           onCommitted={committed}
           onProblems={setProblems}

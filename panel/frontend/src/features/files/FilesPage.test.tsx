@@ -6,7 +6,7 @@ import { fakeApi, renderApp, signIn } from '../../test/render';
 import { readDraft, writeDraft } from './drafts';
 import FilesPage, { lineParam } from './FilesPage';
 
-vi.mock('./MonacoPanes', () => import('../../test/monacoStub'));
+vi.mock('../../shared/editor/MonacoPanes', () => import('../../test/monacoStub'));
 afterEach(() => vi.unstubAllGlobals());
 
 const FILE = { path: 'config.yml', content: 'a: 1\n', blob: 'blob1', commit: 'base0000' };

@@ -1,5 +1,5 @@
-import { Alert, Box, Grid, Paper, Skeleton, Typography } from '@mui/material';
-import { useMemo } from 'react';
+import { Alert, Box, Button, Grid, Paper, Skeleton, Stack, Typography } from '@mui/material';
+import { useMemo, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useAppSelector } from '../../app/store';
 import type { Problem } from '../../shared/api/models';
@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../shared/ErrorAlert';
 import { hasRole } from '../auth/authSlice';
 import { draftPaths } from './drafts';
 import { FileEditor } from './FileEditor';
+import { FileOperation, type Operation } from './FileOperation';
 import { useFileQuery, useFileTreeQuery } from './filesApi';
 import { FileTree } from './FileTree';
 
@@ -20,10 +21,12 @@ function OpenFile({
   path,
   line,
   onOpenProblem,
+  onOperation,
 }: {
   path: string;
   line: number | null;
   onOpenProblem: (p: Problem) => void;
+  onOperation: (op: Operation) => void;
 }) {
   const { data, error, isLoading } = useFileQuery({ path });
   const user = useAppSelector((state) => state.auth.user);
@@ -37,6 +40,7 @@ function OpenFile({
       canEdit={hasRole(user, 'editor')}
       line={line}
       onOpenProblem={onOpenProblem}
+      onOperation={onOperation}
     />
   );
 }
@@ -49,6 +53,11 @@ export default function FilesPage() {
   const paths = useMemo(() => tree.data?.items.map((item) => item.path) ?? [], [tree.data]);
   const drafts = useMemo(() => draftPaths(), [path, tree.data]); // eslint-disable-line react-hooks/exhaustive-deps
   const line = lineParam(params.get('line'));
+  const [operation, setOperation] = useState<Operation | null>(null);
+  const canEdit = hasRole(
+    useAppSelector((state) => state.auth.user),
+    'editor',
+  );
 
   const openProblem = (problem: Problem) => {
     const file = problem.file ?? path;
@@ -57,9 +66,19 @@ export default function FilesPage() {
 
   return (
     <>
-      <Typography variant="h4" component="h1" sx={{ mb: 2 }}>
-        Files
-      </Typography>
+      <Stack direction="row" sx={{ alignItems: 'center', mb: 2 }}>
+        <Typography variant="h4" component="h1" sx={{ flexGrow: 1 }}>
+          Files
+        </Typography>
+        {canEdit && tree.data && (
+          <Button
+            variant="outlined"
+            onClick={() => setOperation({ kind: 'create', base: tree.data?.commit ?? 'main' })}
+          >
+            New file
+          </Button>
+        )}
+      </Stack>
       <Grid container spacing={2}>
         <Grid size={{ xs: 12, md: 3 }}>
           <Paper variant="outlined" sx={{ maxHeight: '75vh', overflow: 'auto' }}>
@@ -78,7 +97,7 @@ export default function FilesPage() {
         </Grid>
         <Grid size={{ xs: 12, md: 9 }}>
           {path ? (
-            <OpenFile path={path} line={line} onOpenProblem={openProblem} />
+            <OpenFile path={path} line={line} onOpenProblem={openProblem} onOperation={setOperation} />
           ) : (
             <Box sx={{ p: 2 }}>
               <Alert severity="info">Choose a file on the left to view or edit it.</Alert>
@@ -86,6 +105,7 @@ export default function FilesPage() {
           )}
         </Grid>
       </Grid>
+      {operation && <FileOperation op={operation} paths={paths} onClose={() => setOperation(null)} />}
     </>
   );
 }

@@ -30,6 +30,12 @@ export const filesApi = baseApi.injectEndpoints({
       invalidatesTags: (_r, error, { path }) =>
         error ? [] : ['Tree', 'History', 'Status', 'Libraries', { type: 'File', id: path }],
     }),
+    /** One commit of several creates, updates, deletes and renames (`POST /api/files`). */
+    batchFiles: build.mutation<Commit, RequestBody<'/api/files', 'post'>>({
+      query: (body) => ({ url: '/api/files', method: 'POST', body }),
+      invalidatesTags: (_r, error) =>
+        error ? [] : ['Tree', 'History', 'Status', 'Libraries', 'File', 'Collections'],
+    }),
     deleteFile: build.mutation<Commit, { path: string; base: string; message?: string }>({
       query: ({ path, base, message }) => ({
         url: `/api/files/${filePath(path)}`,
@@ -41,4 +47,10 @@ export const filesApi = baseApi.injectEndpoints({
   }),
 });
 
-export const { useFileTreeQuery, useFileQuery, useSaveFileMutation, useDeleteFileMutation } = filesApi;
+export const {
+  useFileTreeQuery,
+  useFileQuery,
+  useSaveFileMutation,
+  useDeleteFileMutation,
+  useBatchFilesMutation,
+} = filesApi;

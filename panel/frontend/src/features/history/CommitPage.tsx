@@ -24,8 +24,9 @@ import { ErrorAlert } from '../../shared/ErrorAlert';
 import { shortSha } from '../../shared/time';
 import { hasRole } from '../auth/authSlice';
 import { useFileQuery } from '../files/filesApi';
-import { DiffView } from '../files/MonacoPanes';
+import { DiffView } from '../../shared/editor/MonacoPanes';
 import { useCommitQuery, useDiffQuery, useRevertMutation } from './historyApi';
+import { RestoreReview } from './RestoreReview';
 
 function FileAt({
   path,
@@ -45,7 +46,15 @@ function FileAt({
 }
 
 /** One file of a commit, side by side: the parent's version left, the commit's right. */
-function FileChange({ change, commit }: { change: FileDiff; commit: Commit }) {
+function FileChange({
+  change,
+  commit,
+  onRestore,
+}: {
+  change: FileDiff;
+  commit: Commit;
+  onRestore?: (path: string) => void;
+}) {
   const parent = commit.parents[0];
   const oldPath = change.old_path ?? change.path;
   return (
@@ -53,7 +62,12 @@ function FileChange({ change, commit }: { change: FileDiff; commit: Commit }) {
       <CardContent>
         <Stack direction="row" spacing={1} sx={{ mb: 1, alignItems: 'center' }}>
           <Chip size="small" label={change.status} />
-          <Typography sx={{ fontFamily: 'monospace' }}>{change.path}</Typography>
+          <Typography sx={{ fontFamily: 'monospace', flexGrow: 1 }}>{change.path}</Typography>
+          {onRestore && (
+            <Button size="small" onClick={() => onRestore(change.path)}>
+              Restore this file to this version
+            </Button>
+          )}
         </Stack>
         {change.binary ? (
           <Typography variant="body2">Binary file.</Typography>
@@ -134,6 +148,7 @@ export default function CommitPage() {
   const parent = commit?.parents[0];
   const diff = useDiffQuery({ from: parent ?? '', to: sha, path: onlyPath }, { skip: !commit || !parent });
   const [reverting, setReverting] = useState(false);
+  const [restoring, setRestoring] = useState<{ path?: string } | null>(null);
   const canEdit = hasRole(
     useAppSelector((state) => state.auth.user),
     'editor',
@@ -155,6 +170,11 @@ export default function CommitPage() {
             Revert this commit
           </Button>
         )}
+        {canEdit && (
+          <Button variant="outlined" onClick={() => setRestoring({})}>
+            Restore the tree to this version
+          </Button>
+        )}
       </Stack>
       <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
         <code>{commit.sha}</code> by {commit.author.name} ·{' '}
@@ -162,9 +182,17 @@ export default function CommitPage() {
       </Typography>
       <ErrorAlert error={diff.error} what="the diff" />
       {files.map((change) => (
-        <FileChange key={change.path} change={change} commit={commit} />
+        <FileChange
+          key={change.path}
+          change={change}
+          commit={commit}
+          onRestore={canEdit ? (path) => setRestoring({ path }) : undefined}
+        />
       ))}
       {reverting && <RevertDialog commit={commit} onClose={() => setReverting(false)} />}
+      {restoring && (
+        <RestoreReview commit={commit} path={restoring.path} onClose={() => setRestoring(null)} />
+      )}
     </>
   );
 }

@@ -31,7 +31,18 @@ export const historyApi = baseApi.injectEndpoints({
       }),
       invalidatesTags: (_r, error) => (error ? [] : ['History', 'Tree', 'File', 'Status', 'Libraries']),
     }),
+    /** Make `path` (or the whole tree) as it was at `sha`, as a new commit. */
+    restore: build.mutation<Commit, { sha: string; path?: string; message?: string }>({
+      query: ({ sha, path, message }) => ({
+        url: `/api/history/${encodeURIComponent(sha)}/restore`,
+        method: 'POST',
+        body: { ...(path ? { path } : {}), ...(message ? { message } : {}) },
+      }),
+      invalidatesTags: (_r, error) =>
+        error ? [] : ['History', 'Tree', 'File', 'Status', 'Libraries', 'Collections'],
+    }),
   }),
 });
 
-export const { useHistoryQuery, useCommitQuery, useDiffQuery, useRevertMutation } = historyApi;
+export const { useHistoryQuery, useCommitQuery, useDiffQuery, useRevertMutation, useRestoreMutation } =
+  historyApi;

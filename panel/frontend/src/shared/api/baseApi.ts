@@ -118,6 +118,7 @@ export const TAGS = [
   'Tokens',
   'Secrets',
   'Audit',
+  'Collections',
 ] as const;
 
 /** The one RTK Query API; features inject their endpoints. */

@@ -182,3 +182,38 @@ export type RequestBody<P extends keyof paths, M extends keyof paths[P]> = paths
 }
   ? B
   : never;
+
+export interface PlexCollection {
+  rating_key: number;
+  title: string;
+  smart: boolean;
+  child_count: number | null;
+  labels: string[];
+  kometa_label: boolean;
+  in_config: boolean;
+  managed: boolean;
+}
+
+/** A collection, dynamic collection or overlay config.yml's files define for a library. */
+export interface ConfigEntry {
+  id: string | null;
+  name: string;
+  file: string;
+  source: string;
+  line: number;
+  library: string;
+  templated: boolean;
+  in_plex: boolean;
+  builds?: { title: string; in_plex: boolean }[];
+}
+
+export interface LibraryDetail extends Omit<Library, 'config'> {
+  commit: string;
+  plex: ServiceState & { cached?: boolean; fetched_at?: string };
+  config: { path: string; found: boolean; error: unknown };
+  libraries: { name: string; library_name: string; line: number }[];
+  plex_collections: PlexCollection[] | null;
+  collections: ConfigEntry[];
+  dynamic_collections: ConfigEntry[];
+  overlays: ConfigEntry[];
+}

@@ -1,11 +1,9 @@
-"""The panel as a real HTTP server for tests: gunicorn with `panel/gunicorn_conf.py` (as `make run` starts
-it) on a free loopback port, over a new data directory, with an admin's bearer token."""
+"""The panel as a real HTTP server for tests, with an admin's bearer token and git on its repository: a thin
+view over :mod:`tests.support.panel_server`, which starts gunicorn as `make run` does."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,15 +11,7 @@ from pathlib import Path
 
 import requests
 
-from panel import create_app
-from panel.auth import create_user, issue_access_token
-from panel.db import get_session
-from panel.settings import Settings
-from panel.stack import PROJECT_DIR, panel_answers, panel_command, stop_process
-from tests.support.ports import free_port
-
-START_TIMEOUT = 60.0
-UNSET = ("KOMETA_PANEL_REDIS_URL", "KOMETA_PANEL_PLEX_URL", "KOMETA_PANEL_PLEX_TOKEN", "KOMETA_PANEL_BIND")
+from tests.support.panel_server import panel_server
 
 
 @dataclass
@@ -58,49 +48,11 @@ def git(repo: Path, *args: str, stdin: str | None = None) -> str:
     ).stdout.rstrip("\n")
 
 
-def admin_header(data_dir: Path) -> dict[str, str]:
-    """Create the data directory (repository, database, keys) and an admin in it; its bearer header."""
-    app = create_app(Settings(data_dir=data_dir))
-    with app.app_context():
-        session = get_session()
-        user = create_user(session, "admin", "correct horse battery", "admin")
-        session.commit()
-        return {"Authorization": f"Bearer {issue_access_token(user)}"}
-
-
 @contextmanager
 def panel_http(tmp_path: Path, workers: int = 1, threads: int = 4) -> Iterator[PanelHttp]:
-    """Start the panel under gunicorn on a new data directory in ``tmp_path``; stop it (by its PID) after."""
+    """The panel under gunicorn (:func:`tests.support.panel_server.panel_server`) on a new data directory in
+    ``tmp_path``, with an admin signed in over HTTP; stopped after the block."""
     data_dir = tmp_path / "data"
-    headers = admin_header(data_dir)
-    env = {**os.environ, "KOMETA_PANEL_DATA_DIR": str(data_dir)}
-    env |= {"KOMETA_PANEL_WORKERS": str(workers), "KOMETA_PANEL_THREADS": str(threads)}
-    for name in UNSET:
-        env.pop(name, None)
-    log = tmp_path / "gunicorn.log"
-    for _attempt in range(5):
-        port = free_port()
-        with log.open("ab") as errors:
-            proc = subprocess.Popen(
-                panel_command(port), cwd=PROJECT_DIR, env=env, stdin=subprocess.DEVNULL, stderr=errors
-            )
-        url = f"http://127.0.0.1:{port}"
-        if _wait_health(proc, port):
-            break
-        stop_process(proc)
-    else:
-        raise RuntimeError("the panel did not start under gunicorn:\n" + log.read_text(errors="replace"))
-    try:
-        yield PanelHttp(url, headers, data_dir)
-    finally:
-        stop_process(proc)
-
-
-def _wait_health(proc: subprocess.Popen[bytes], port: int) -> bool:
-    """Whether a worker answers ``/api/health`` before the process exits (a lost port race) or times out."""
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline and proc.poll() is None:
-        if panel_answers(port):
-            return True
-        time.sleep(0.05)
-    return False
+    with panel_server(data_dir, {"admin": "admin"}, workers=workers, threads=threads) as server:
+        token = server.tokens("admin")["access_token"]
+        yield PanelHttp(server.url, {"Authorization": f"Bearer {token}"}, data_dir)

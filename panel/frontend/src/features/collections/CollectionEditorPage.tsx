@@ -1,21 +1,9 @@
-import {
-  Alert,
-  Box,
-  Button,
-  Chip,
-  Grid,
-  Link,
-  Paper,
-  Skeleton,
-  Stack,
-  Tab,
-  Tabs,
-  Typography,
-} from '@mui/material';
+import { Alert, Box, Button, Chip, Grid, Paper, Skeleton, Stack, Tab, Tabs, Typography } from '@mui/material';
 import { useState } from 'react';
-import { Link as RouterLink, useNavigate, useParams } from 'react-router-dom';
+import { useNavigate, useParams } from 'react-router-dom';
 import { useAppDispatch, useAppSelector } from '../../app/store';
 import { commitToast } from '../../app/uiSlice';
+import { FileLineLink } from '../../shared/FileLineLink';
 import type { Commit } from '../../shared/api/models';
 import { YamlEditor } from '../../shared/editor/MonacoPanes';
 import { ReviewDialog, type SaveArgs, type SaveOutcome } from '../../shared/editor/ReviewDialog';
@@ -94,11 +82,7 @@ function Editor({ entry }: { entry: CollectionObject }) {
         )}
       </Stack>
       <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
-        In{' '}
-        <Link component={RouterLink} to={fileLink(entry.file, entry.line)} sx={{ fontFamily: 'monospace' }}>
-          {entry.file}:{entry.line}
-        </Link>{' '}
-        at {shortSha(entry.commit)}
+        In <FileLineLink file={entry.file} line={entry.line} /> at {shortSha(entry.commit)}
         {libraries.length > 0 && ` · built in ${libraries.join(', ')}`}
       </Typography>
       <Grid container spacing={2}>

@@ -28,6 +28,7 @@ import { useAppDispatch, useAppSelector } from '../../app/store';
 import { commitToast } from '../../app/uiSlice';
 import { ReviewDialog } from '../../shared/editor/ReviewDialog';
 import { ErrorAlert } from '../../shared/ErrorAlert';
+import { FileLineLink } from '../../shared/FileLineLink';
 import { collectionLink, fileLink } from '../../shared/links';
 import { hasRole } from '../auth/authSlice';
 import { useCollectionsQuery, useCreateCollectionMutation, useLibraryIndexQuery } from './collectionsApi';
@@ -211,13 +212,7 @@ export default function CollectionsPage() {
                   </Link>
                 </TableCell>
                 <TableCell>
-                  <Link
-                    component={RouterLink}
-                    to={fileLink(item.file, item.line)}
-                    sx={{ fontFamily: 'monospace' }}
-                  >
-                    {item.file}:{item.line}
-                  </Link>
+                  <FileLineLink file={item.file} line={item.line} />
                 </TableCell>
                 <TableCell sx={{ fontFamily: 'monospace' }}>{builderOf(item.definition) ?? '—'}</TableCell>
                 <TableCell>{(index?.byId[item.id] ?? []).join(', ') || '—'}</TableCell>

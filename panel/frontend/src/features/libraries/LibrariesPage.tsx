@@ -16,7 +16,8 @@ import {
 import { Link as RouterLink } from 'react-router-dom';
 import { ErrorAlert } from '../../shared/ErrorAlert';
 import { useLibrariesQuery } from '../system/systemApi';
-import { fileLink, libraryLink } from '../../shared/links';
+import { FileLineLink } from '../../shared/FileLineLink';
+import { libraryLink } from '../../shared/links';
 
 /** Every library: its Plex side (type, items, collections) beside its config side (where config.yml
  * names it, what its files define). */
@@ -83,14 +84,7 @@ export default function LibrariesPage() {
                     {library.config.length === 0
                       ? 'Not in config'
                       : library.config.map((use) => (
-                          <Link
-                            key={use.name}
-                            component={RouterLink}
-                            to={fileLink(configPath, use.line)}
-                            sx={{ fontFamily: 'monospace', mr: 1 }}
-                          >
-                            {configPath}:{use.line}
-                          </Link>
+                          <FileLineLink key={use.name} file={configPath} line={use.line} sx={{ mr: 1 }} />
                         ))}
                   </TableCell>
                 </TableRow>

@@ -18,25 +18,21 @@ import {
 import { Link as RouterLink, useParams } from 'react-router-dom';
 import type { ConfigEntry, PlexCollection } from '../../shared/api/models';
 import { ErrorAlert } from '../../shared/ErrorAlert';
-import { collectionLink, fileLink } from '../../shared/links';
+import { FileLineLink } from '../../shared/FileLineLink';
+import { collectionLink } from '../../shared/links';
 import { useLibraryQuery } from './librariesApi';
 
 /** Where an entry is defined: a link into the Files editor for repository files, plain text for
  * Kometa's built-in defaults (they are not in the repository). */
 function Place({ entry }: { entry: ConfigEntry }) {
-  const text = `${entry.file}:${entry.line}`;
   if (entry.source !== 'repo') {
     return (
       <Typography component="span" variant="body2" sx={{ fontFamily: 'monospace' }}>
-        {text} ({entry.source})
+        {entry.file}:{entry.line} ({entry.source})
       </Typography>
     );
   }
-  return (
-    <Link component={RouterLink} to={fileLink(entry.file, entry.line)} sx={{ fontFamily: 'monospace' }}>
-      {text}
-    </Link>
-  );
+  return <FileLineLink file={entry.file} line={entry.line} />;
 }
 
 function InPlex({ yes }: { yes: boolean }) {
@@ -167,14 +163,7 @@ export default function LibraryPage() {
           <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
             {data.type ?? 'type unknown'} · {data.item_count ?? '—'} items in Plex · in {configPath} at{' '}
             {data.libraries.map((use) => (
-              <Link
-                key={use.name}
-                component={RouterLink}
-                to={fileLink(configPath, use.line)}
-                sx={{ fontFamily: 'monospace', mr: 1 }}
-              >
-                {configPath}:{use.line}
-              </Link>
+              <FileLineLink key={use.name} file={configPath} line={use.line} sx={{ mr: 1 }} />
             ))}
           </Typography>
           {plex === null ? (

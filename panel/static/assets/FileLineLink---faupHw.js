@@ -1,0 +1,1 @@
+import{K as e,Nt as t,o as n,w as r}from"./index-Cmy_C7oR.js";var i=t();function a({file:t,line:a,sx:o}){return(0,i.jsxs)(e,{component:r,to:n(t,a),sx:[{fontFamily:`monospace`},...Array.isArray(o)?o:[o]],children:[t,`:`,a]})}export{a as t};
